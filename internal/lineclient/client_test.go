@@ -1,0 +1,387 @@
+package lineclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const (
+	testToken = "test-token-b7f3c9"
+	groupID   = "C0123456789abcdef0123456789abcdef"
+	roomID    = "R0123456789abcdef0123456789abcdef"
+	userID    = "U0123456789abcdef0123456789abcdef"
+)
+
+// fakeLINE is a tiny stand-in for LINE whose every answer the test chooses. The full mock
+// lives in internal/linemock; these tests pin the client's own mechanics.
+type fakeLINE struct {
+	*httptest.Server
+	requests atomic.Int32
+	mu       sync.Mutex
+	paths    []string
+}
+
+func newFakeLINE(t *testing.T, handler http.HandlerFunc) *fakeLINE {
+	t.Helper()
+	f := &fakeLINE{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.requests.Add(1)
+		f.mu.Lock()
+		f.paths = append(f.paths, r.Method+" "+r.URL.Path)
+		f.mu.Unlock()
+		w.Header().Set("X-Line-Request-Id", "req-"+r.URL.Path)
+		w.Header().Set("Content-Type", "application/json")
+		handler(w, r)
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeLINE) client(t *testing.T, mutate ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{Endpoint: f.URL, AccessToken: testToken, MaxRetries: 3, RateLimit: 10000}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+func TestGroupSummarySendsTokenAndMapsFields(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
+			t.Errorf("Authorization = %q", got)
+		}
+		writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops"})
+	})
+	got, err := f.client(t).GroupSummary(context.Background(), groupID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != (GroupSummary{GroupID: groupID, GroupName: "Ops"}) {
+		t.Fatalf("summary = %+v", got)
+	}
+	if f.paths[0] != "GET /v2/bot/group/"+groupID+"/summary" {
+		t.Fatalf("path = %s", f.paths[0])
+	}
+}
+
+func TestAPIErrorCarriesStatusMessageAndRequestID(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 404, map[string]string{"message": "Not found"})
+	})
+	_, err := f.client(t).GroupSummary(context.Background(), groupID)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want *APIError", err)
+	}
+	if apiErr.StatusCode != 404 || apiErr.Message != "Not found" || apiErr.RequestID != "req-/v2/bot/group/"+groupID+"/summary" || apiErr.Attempts != 1 {
+		t.Fatalf("APIError = %+v", apiErr)
+	}
+	if !IsNotFound(err) || IsForbidden(err) || IsUnauthorized(err) {
+		t.Fatal("status predicates disagree with 404")
+	}
+	for _, want := range []string{"get group chat summary", "404", "Not found", "X-Line-Request-Id: req-", "1 attempt"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestNoRetryOnClientErrors(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 404} {
+		f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, status, map[string]string{"message": "no"})
+		})
+		_, err := f.client(t).MemberIDs(context.Background(), GroupChat(groupID))
+		if err == nil || f.requests.Load() != 1 {
+			t.Errorf("status %d: err=%v requests=%d, want an error after exactly 1 request", status, err, f.requests.Load())
+		}
+	}
+}
+
+func TestRetriesTransientAnswersThenSucceeds(t *testing.T) {
+	for _, status := range []int{429, 500, 502, 503, 504} {
+		var n atomic.Int32
+		f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) <= 2 {
+				writeJSON(w, status, map[string]string{"message": "later"})
+				return
+			}
+			writeJSON(w, 200, map[string]int{"count": 7})
+		})
+		count, err := f.client(t).MemberCount(context.Background(), RoomChat(roomID))
+		if err != nil || count != 7 || f.requests.Load() != 3 {
+			t.Errorf("status %d: count=%d err=%v requests=%d, want 7 after 3 requests", status, count, err, f.requests.Load())
+		}
+	}
+}
+
+func TestGivesUpAfterMaxRetriesWithLINEsMessage(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 429, map[string]string{"message": "The API rate limit has been exceeded. Try again later."})
+	})
+	_, err := f.client(t, func(c *Config) { c.MaxRetries = 2 }).BotInfo(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Attempts != 3 || f.requests.Load() != 3 {
+		t.Fatalf("err = %v (requests %d), want 429 after 3 attempts", err, f.requests.Load())
+	}
+	if !strings.Contains(err.Error(), "The API rate limit has been exceeded") || !strings.Contains(err.Error(), "3 attempts") {
+		t.Fatalf("error %q lacks LINE's message or the attempt count", err)
+	}
+}
+
+func TestLeaveIsRetriedLikeReads(t *testing.T) {
+	var n atomic.Int32
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			writeJSON(w, 500, map[string]string{"message": "oops"})
+			return
+		}
+		writeJSON(w, 200, map[string]string{})
+	})
+	if err := f.client(t).Leave(context.Background(), GroupChat(groupID)); err != nil {
+		t.Fatal(err)
+	}
+	if f.requests.Load() != 2 || f.paths[1] != "POST /v2/bot/group/"+groupID+"/leave" {
+		t.Fatalf("requests = %v", f.paths)
+	}
+}
+
+func TestCancelStopsWaitingAtOnce(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 503, map[string]string{"message": "busy"})
+	})
+	c := f.client(t, func(c *Config) { c.MaxRetries = 10 })
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for f.requests.Load() < 1 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel() // during the first backoff
+	}()
+	_, err := c.BotInfo(ctx)
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || !reqErr.Cancelled {
+		t.Fatalf("err = %v, want a cancelled *RequestError", err)
+	}
+	if got := f.requests.Load(); got > 2 {
+		t.Fatalf("%d requests after cancel, want the retries to stop", got)
+	}
+}
+
+func TestHungEndpointTimesOutPerAttempt(t *testing.T) {
+	release := make(chan struct{})
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	defer close(release)
+	c := f.client(t, func(c *Config) { c.RequestTimeout = 50 * time.Millisecond; c.MaxRetries = 1 })
+	_, err := c.GroupSummary(context.Background(), groupID)
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || !reqErr.TimedOut || reqErr.Attempts != 2 {
+		t.Fatalf("err = %#v, want a timed-out *RequestError after 2 attempts", err)
+	}
+	if !strings.Contains(err.Error(), "timed out") || !strings.Contains(err.Error(), "50ms") {
+		t.Fatalf("error %q does not say it timed out after 50ms", err)
+	}
+}
+
+func TestMalformedIDsNeverReachTheNetwork(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("unexpected request %s", r.URL.Path)
+	})
+	c := f.client(t)
+	ctx := context.Background()
+	bad := []string{"", "C1/../x", "c0123456789abcdef0123456789abcdef", groupID + "0", "C0123456789ABCDEF0123456789abcdef", "C0123456789abcdef0123456789abcde%"}
+	for _, id := range bad {
+		var idErr *InvalidIDError
+		if _, err := c.GroupSummary(ctx, id); !errors.As(err, &idErr) {
+			t.Errorf("GroupSummary(%q) err = %v", id, err)
+		}
+		if _, err := c.MemberCount(ctx, RoomChat(id)); !errors.As(err, &idErr) {
+			t.Errorf("MemberCount(room %q) err = %v", id, err)
+		}
+		if _, err := c.MemberProfile(ctx, GroupChat(groupID), id); !errors.As(err, &idErr) {
+			t.Errorf("MemberProfile(user %q) err = %v", id, err)
+		}
+		if err := c.Leave(ctx, GroupChat(id)); !errors.As(err, &idErr) {
+			t.Errorf("Leave(%q) err = %v", id, err)
+		}
+	}
+	if _, err := ParseChat("U0123456789abcdef0123456789abcdef"); err == nil || !strings.Contains(err.Error(), `"C" followed by 32`) {
+		t.Errorf("ParseChat(user ID) err = %v", err)
+	}
+}
+
+func TestMemberIDsFollowsEveryPage(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("start") {
+		case "":
+			writeJSON(w, 200, map[string]any{"memberIds": []string{"U1", "U2"}, "next": "p2"})
+		case "p2":
+			writeJSON(w, 200, map[string]any{"memberIds": []string{"U3"}, "next": "p 3/+"})
+		case "p 3/+":
+			writeJSON(w, 200, map[string]any{"memberIds": []string{"U4"}})
+		default:
+			writeJSON(w, 400, map[string]string{"message": "Invalid start param"})
+		}
+	})
+	ids, err := f.client(t).MemberIDs(context.Background(), RoomChat(roomID))
+	if err != nil || strings.Join(ids, ",") != "U1,U2,U3,U4" {
+		t.Fatalf("ids = %v, err = %v", ids, err)
+	}
+}
+
+func TestMemberIDsStopsOnEndlessTokens(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"memberIds": []string{}, "next": "again"})
+	})
+	if _, err := f.client(t).MemberIDs(context.Background(), GroupChat(groupID)); err == nil || !strings.Contains(err.Error(), "pages") {
+		t.Fatalf("err = %v, want the page bound to stop it", err)
+	}
+}
+
+func TestIdenticalReadsInFlightShareOneRequest(t *testing.T) {
+	gate := make(chan struct{})
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		<-gate
+		writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops"})
+	})
+	c := f.client(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := c.GroupSummary(context.Background(), groupID)
+			if err == nil && s.GroupName != "Ops" {
+				err = errors.New("wrong summary " + s.GroupName)
+			}
+			errs <- err
+		}()
+	}
+	for f.requests.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // let the rest join the flight
+	close(gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.requests.Load(); got != 1 {
+		t.Fatalf("%d requests for 20 identical concurrent reads, want 1", got)
+	}
+}
+
+func TestLeaveStartsAFreshEpochForReads(t *testing.T) {
+	c, err := New(Config{AccessToken: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := c.epoch(groupID)
+	c.forget(groupID)
+	if c.epoch(groupID) == before || c.epoch(roomID) != 0 {
+		t.Fatal("forget did not move only that chat to a new epoch")
+	}
+}
+
+func TestConcurrentCallsThroughOneClient(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/summary"):
+			writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops"})
+		case strings.HasSuffix(r.URL.Path, "/count"):
+			writeJSON(w, 200, map[string]int{"count": 3})
+		case strings.Contains(r.URL.Path, "/member/"):
+			writeJSON(w, 200, map[string]string{"userId": userID, "displayName": "Aiko"})
+		default:
+			writeJSON(w, 200, map[string]string{})
+		}
+	})
+	c := f.client(t)
+	var wg sync.WaitGroup
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			var err error
+			switch i % 4 {
+			case 0:
+				_, err = c.GroupSummary(ctx, groupID)
+			case 1:
+				_, err = c.MemberCount(ctx, RoomChat(roomID))
+			case 2:
+				_, err = c.MemberProfile(ctx, GroupChat(groupID), userID)
+			case 3:
+				err = c.Leave(ctx, RoomChat(roomID))
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestMemberProfilesKeepsOrderAndSkipsLeavers(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+		if strings.HasSuffix(id, "dead") {
+			writeJSON(w, 404, map[string]string{"message": "Not found"})
+			return
+		}
+		writeJSON(w, 200, map[string]string{"userId": id, "displayName": "name-" + id[len(id)-4:]})
+	})
+	var ids []string
+	for i := range 30 {
+		id := userID[:29] + strings.Repeat("0", 4)
+		id = id[:29] + string("0123456789abcdef"[i%16]) + "abc"
+		if i == 7 || i == 21 {
+			id = userID[:29] + "dead"
+		}
+		ids = append(ids, id)
+	}
+	profiles, skipped, err := f.client(t).MemberProfiles(context.Background(), GroupChat(groupID), ids, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 2 || len(profiles) != 28 {
+		t.Fatalf("%d profiles, skipped %v", len(profiles), skipped)
+	}
+	j := 0
+	for i, id := range ids {
+		if i == 7 || i == 21 {
+			continue
+		}
+		if profiles[j].UserID != id {
+			t.Fatalf("profiles[%d] = %s, want %s (LINE's order)", j, profiles[j].UserID, id)
+		}
+		j++
+	}
+}

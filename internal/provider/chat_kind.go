@@ -1,0 +1,59 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
+)
+
+// chatKind holds what differs between group chats and legacy multi-person chats ("rooms"),
+// so that one implementation serves the data sources that exist for both.
+type chatKind struct {
+	chatType lineclient.ChatType
+	idAttr   string // "group_id" or "room_id"
+	noun     string // "group chat" or "multi-person chat"
+	pattern  *regexp.Regexp
+	format   string
+}
+
+var (
+	groupKind = chatKind{
+		chatType: lineclient.Group,
+		idAttr:   "group_id",
+		noun:     "group chat",
+		pattern:  lineclient.GroupIDPattern,
+		format:   lineclient.GroupIDFormat,
+	}
+	roomKind = chatKind{
+		chatType: lineclient.Room,
+		idAttr:   "room_id",
+		noun:     "multi-person chat",
+		pattern:  lineclient.RoomIDPattern,
+		format:   lineclient.RoomIDFormat,
+	}
+)
+
+func (k chatKind) chat(id string) lineclient.Chat {
+	return lineclient.Chat{Type: k.chatType, ID: id}
+}
+
+// idValidator checks an ID at plan, with an error that names the attribute and the format.
+func (k chatKind) idValidator() validator.String {
+	return stringMatches(k.pattern, k.format)
+}
+
+// readID reads the kind's ID attribute from a data source's configuration.
+func (k chatKind) readID(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (types.String, bool) {
+	var id types.String
+	diags.Append(config.GetAttribute(ctx, path.Root(k.idAttr), &id)...)
+	return id, !diags.HasError()
+}
+
+var userIDValidator = stringMatches(lineclient.UserIDPattern, lineclient.UserIDFormat)

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
+)
+
+// addClientError turns a failed LINE call into an error diagnostic: the summary says what
+// failed, the detail gives LINE's status, message and request ID, then what to do about it.
+func addClientError(diags *diag.Diagnostics, data *providerData, summary string, err error) {
+	addErrorWithAdvice(diags, summary, err, adviceFor(data, err))
+}
+
+// addChatError is addClientError for a call about one chat, where a 404 has a meaning of
+// its own: the chat is unknown or the bot is not in it.
+func addChatError(diags *diag.Diagnostics, data *providerData, summary string, kind chatKind, err error) {
+	advice := adviceFor(data, err)
+	if lineclient.IsNotFound(err) {
+		advice = notFoundAdvice(kind)
+	}
+	addErrorWithAdvice(diags, summary, err, advice)
+}
+
+func notFoundAdvice(kind chatKind) string {
+	return "LINE answers 404 when the " + kind.noun + " does not exist or the bot is not a member of it " +
+		"(never invited, removed by a member, or left). Check " + kind.idAttr + ", or use the line_bot_membership " +
+		"data source to test whether the bot is in the chat."
+}
+
+func addErrorWithAdvice(diags *diag.Diagnostics, summary string, err error, advice string) {
+	detail := err.Error() + "."
+	if advice != "" {
+		detail += "\n\n" + advice
+	}
+	diags.AddError(summary, detail)
+}
+
+func adviceFor(data *providerData, err error) string {
+	var (
+		apiErr    *lineclient.APIError
+		reqErr    *lineclient.RequestError
+		tokenErr  *lineclient.TokenError
+		noCredErr *lineclient.MissingCredentialsError
+	)
+	switch {
+	case errors.As(err, &noCredErr):
+		return data.credentialsHint
+	case errors.As(err, &tokenErr) && tokenErr.Refused:
+		return "LINE refused the channel ID and secret. Check channel_id and channel_secret (or the " +
+			envChannelID + " and " + envChannelSecret + " environment variables) against the channel's " +
+			"Basic settings in the LINE Developers Console."
+	case errors.As(err, &reqErr) && reqErr.TimedOut:
+		return "LINE did not answer in time. If LINE is slow rather than unreachable, raise request_timeout " +
+			"or max_retries in the provider block."
+	case errors.As(err, &reqErr) && reqErr.Cancelled:
+		return ""
+	case errors.As(err, &reqErr):
+		return "The request did not reach LINE. Check the network and api_endpoint."
+	case errors.As(err, &apiErr):
+		switch code := apiErr.StatusCode; {
+		case code == http.StatusUnauthorized:
+			return "The channel access token is invalid or expired. Check channel_access_token (or the " +
+				envAccessToken + " environment variable), or issue a new token in the LINE Developers Console."
+		case code == http.StatusForbidden:
+			return "This endpoint needs a verified or premium LINE Official Account: LINE lists chat members " +
+				"only for those accounts. Member counts and single profiles work for every account."
+		case code == http.StatusTooManyRequests:
+			return fmt.Sprintf("LINE's rate limit was still exceeded after %d attempts. Lower rate_limit, raise "+
+				"max_retries, or run Terraform with less -parallelism.", apiErr.Attempts)
+		case code >= 500:
+			return "LINE had a server error. Try again later; max_retries sets how often the provider retries."
+		}
+	}
+	return ""
+}
+
+// notConfigured reports, and returns true, when a data source or resource has no usable
+// client: the provider's own configuration depends on values not known until apply.
+func notConfigured(diags *diag.Diagnostics, data *providerData) bool {
+	if data == nil || data.unknown || data.client == nil {
+		diags.AddError("LINE provider configuration not known yet",
+			"The provider block uses values that are known only after apply, so LINE cannot be asked "+
+				"anything during this plan. Apply the resources the provider configuration depends on first "+
+				"(for example with -target), or set those values directly.")
+		return true
+	}
+	return false
+}

@@ -1,0 +1,291 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*botMembershipResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*botMembershipResource)(nil)
+	_ resource.ResourceWithImportState      = (*botMembershipResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*botMembershipResource)(nil)
+)
+
+// botMembershipResource records that the bot is in a chat. LINE has no call that joins a
+// chat, so create adopts a chat the bot was invited to; refresh notices when a member
+// removed it; destroy makes it leave.
+type botMembershipResource struct {
+	data *providerData
+}
+
+func newBotMembershipResource() resource.Resource { return &botMembershipResource{} }
+
+func (r *botMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_bot_membership"
+}
+
+func (r *botMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The bot's membership of a group chat or multi-person chat. LINE has no API call that " +
+			"joins a chat: a member invites the bot from the LINE app, and this resource then **adopts** the " +
+			"membership (creating it fails if the bot is not in the chat). Refreshing notices when the bot was " +
+			"removed outside Terraform, and destroying makes the bot **leave**, which only a new invitation can undo.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The chat's ID, the same as `group_id` or `room_id`.",
+				PlanModifiers:       keep,
+			},
+			"group_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The group chat's ID: " + lineclient.GroupIDFormat + ". Exactly one of `group_id` " +
+					"and `room_id` is required; changing it replaces the resource (the bot leaves the old chat).",
+				Validators:    []validator.String{groupKind.idValidator()},
+				PlanModifiers: replace,
+			},
+			"room_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The multi-person chat's ID: " + lineclient.RoomIDFormat + ". Exactly one of `group_id` " +
+					"and `room_id` is required; changing it replaces the resource (the bot leaves the old chat).",
+				Validators:    []validator.String{roomKind.idValidator()},
+				PlanModifiers: replace,
+			},
+			"leave_on_destroy": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+				MarkdownDescription: "Whether destroying the resource makes the bot leave the chat. Defaults to `true`. " +
+					"With `false`, destroying only forgets the membership and the bot stays in the chat.",
+			},
+			"chat_type": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`group` or `room`.",
+				PlanModifiers:       keep,
+			},
+			"group_name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The group's name; null for a multi-person chat, which has none.",
+				PlanModifiers:       keep,
+			},
+			"picture_url": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "URL of the group's icon; null when it has none, and for a multi-person chat.",
+				PlanModifiers:       keep,
+			},
+		},
+	}
+}
+
+func (r *botMembershipResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("group_id"), path.MatchRoot("room_id")),
+	}
+}
+
+type botMembershipModel struct {
+	ID             types.String `tfsdk:"id"`
+	GroupID        types.String `tfsdk:"group_id"`
+	RoomID         types.String `tfsdk:"room_id"`
+	LeaveOnDestroy types.Bool   `tfsdk:"leave_on_destroy"`
+	ChatType       types.String `tfsdk:"chat_type"`
+	GroupName      types.String `tfsdk:"group_name"`
+	PictureURL     types.String `tfsdk:"picture_url"`
+}
+
+func (m *botMembershipModel) chat() lineclient.Chat { return chatOf(m.GroupID, m.RoomID) }
+
+// setChat records which chat the model is about.
+func (m *botMembershipModel) setChat(chat lineclient.Chat) {
+	m.ID = types.StringValue(chat.ID)
+	m.ChatType = types.StringValue(string(chat.Type))
+	m.GroupID, m.RoomID = types.StringNull(), types.StringNull()
+	if chat.Type == lineclient.Group {
+		m.GroupID = m.ID
+	} else {
+		m.RoomID = m.ID
+	}
+}
+
+// setMembership records what LINE said of a chat the bot is in.
+func (m *botMembershipModel) setMembership(membership lineclient.Membership) {
+	m.setChat(membership.Chat)
+	m.GroupName = optionalString(membership.GroupName)
+	m.PictureURL = optionalString(membership.PictureURL)
+}
+
+func (r *botMembershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// ModifyPlan fills in id and chat_type from the configured ID, so that the plan shows them.
+func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan botMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() || plan.RoomID.IsUnknown() ||
+		(plan.GroupID.IsNull() && plan.RoomID.IsNull()) {
+		return
+	}
+	chat := plan.chat()
+	plan.ID = types.StringValue(chat.ID)
+	plan.ChatType = types.StringValue(string(chat.Type))
+	if chat.Type == lineclient.Room {
+		plan.GroupName, plan.PictureURL = types.StringNull(), types.StringNull()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan botMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, r.data) {
+		return
+	}
+	chat := plan.chat()
+	membership, err := r.data.client.Membership(ctx, chat)
+	if err != nil {
+		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is in "+chat.String(), err)
+		return
+	}
+	if !membership.IsMember {
+		resp.Diagnostics.AddAttributeError(path.Root(kindOf(chat).idAttr),
+			"The bot is not in "+chat.String(), notMemberDetail(chat))
+		return
+	}
+	plan.setMembership(membership)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func notMemberDetail(chat lineclient.Chat) string {
+	detail := "LINE answered 404 Not found: the " + kindOf(chat).noun + " does not exist or the bot is not a member of " +
+		"it. LINE has no API call that makes a bot join a chat, so line_bot_membership can only adopt a chat the bot " +
+		"is already in.\n\n"
+	if chat.Type == lineclient.Group {
+		return detail + "Invite the LINE Official Account into the group from the LINE app, then apply again. A bot " +
+			"can be invited only when \"Allow bot to join group chats\" is enabled for the channel (LINE Official " +
+			"Account Manager, Settings, Account settings)."
+	}
+	return detail + "Invite the LINE Official Account into the multi-person chat from the LINE app, then apply " +
+		"again. A bot can be invited only when \"Allow bot to join group chats\" is enabled for the channel. LINE " +
+		"now creates new multi-person chats as group chats, so a chat created recently has a group ID (C…)."
+}
+
+func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state botMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	chat := state.chat()
+	if r.data == nil || r.data.unknown {
+		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed",
+			"The provider configuration depends on values known only after apply, so LINE was not asked "+
+				"whether the bot is still in the chat. The state is kept as it was.")
+		return
+	}
+	membership, err := r.data.client.Membership(ctx, chat)
+	if err != nil {
+		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is still in "+chat.String(), err)
+		return
+	}
+	if !membership.IsMember {
+		// The audit signal: the plan will propose to create the membership again.
+		resp.Diagnostics.AddWarning("The bot is no longer in "+chat.String(),
+			"LINE answered 404 Not found for "+chat.String()+": the bot was removed or left outside Terraform, "+
+				"or the chat no longer exists. The membership is removed from state, so the plan proposes to "+
+				"create it again, which succeeds once a member invites the bot back.")
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.setMembership(membership)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update changes only leave_on_destroy: every other argument forces replacement.
+func (r *botMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan botMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state botMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	chat := state.chat()
+	if !state.LeaveOnDestroy.ValueBool() {
+		resp.Diagnostics.AddWarning("The bot stays in "+chat.String(),
+			"leave_on_destroy is false, so the membership was removed from Terraform state without asking LINE "+
+				"to make the bot leave. The bot is still in the chat.")
+		return
+	}
+	if notConfigured(&resp.Diagnostics, r.data) {
+		return
+	}
+	err := r.data.client.Leave(ctx, chat)
+	switch {
+	case err == nil:
+	case lineclient.IsNotFound(err):
+		// A group the bot already left, or a room that is gone: the bot is not there, as wanted.
+		resp.Diagnostics.AddWarning("The bot had already left "+chat.String(),
+			"LINE answered 404 Not found to the leave request: the bot was no longer in the chat, which is "+
+				"what destroying asks for.")
+	default:
+		addClientError(&resp.Diagnostics, r.data, "The bot is still in "+chat.String()+": leaving failed", err)
+	}
+}
+
+func (r *botMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	chat, err := lineclient.ParseChat(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import line_bot_membership by the chat's ID: a group chat ID (%s) or a multi-person "+
+				"chat ID (%s). Got %q.", lineclient.GroupIDFormat, lineclient.RoomIDFormat, req.ID))
+		return
+	}
+	// Read, which Terraform calls next, asks LINE for the rest.
+	state := botMembershipModel{
+		LeaveOnDestroy: types.BoolValue(true),
+		GroupName:      types.StringNull(),
+		PictureURL:     types.StringNull(),
+	}
+	state.setChat(chat)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func kindOf(chat lineclient.Chat) chatKind {
+	if chat.Type == lineclient.Room {
+		return roomKind
+	}
+	return groupKind
+}

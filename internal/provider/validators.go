@@ -1,0 +1,61 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
+)
+
+// channelIDPattern: LINE channel IDs are decimal strings such as "1573163733".
+var channelIDPattern = regexp.MustCompile(`^[0-9]+$`)
+
+// stringMatches fails a value that does not match pattern with
+// `Attribute <name> value must be <format>, got: <value>`.
+func stringMatches(pattern *regexp.Regexp, format string) validator.String {
+	return stringvalidator.RegexMatches(pattern, format)
+}
+
+// endpointValidator accepts what lineclient.CheckEndpoint accepts.
+type endpointValidator struct{}
+
+func (endpointValidator) Description(context.Context) string {
+	return "must be an https URL, or an http URL of a loopback host"
+}
+
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (endpointValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := lineclient.CheckEndpoint(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid LINE API endpoint",
+			fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+	}
+}
+
+// durationValidator accepts a positive Go duration string such as "30s" or "1m30s".
+type durationValidator struct{}
+
+func (durationValidator) Description(context.Context) string {
+	return `must be a positive duration such as "30s", "1m" or "1m30s"`
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+	}
+}
