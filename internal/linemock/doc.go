@@ -1,0 +1,154 @@
+// Package linemock is a mock of the LINE Messaging API endpoints the provider uses: the
+// group, room and bot-info endpoints (line-api.md §2–§4) and the stateless token endpoint
+// (§5.1). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
+// demo and scripts.
+//
+// It follows shared/line-api.md, LINE's behaviour as its reference documents it, and
+// LINE's OpenAPI files for paths and response schemas (the contract tests check every
+// success body against them). It deliberately shares no code with internal/lineclient: two
+// independent readings of LINE catch each other's mistakes.
+//
+// # Endpoints
+//
+//	GET  /v2/bot/group/{groupId}/summary
+//	GET  /v2/bot/group/{groupId}/members/count
+//	GET  /v2/bot/group/{groupId}/members/ids[?start=]
+//	GET  /v2/bot/group/{groupId}/member/{userId}
+//	POST /v2/bot/group/{groupId}/leave
+//	GET  /v2/bot/room/{roomId}/members/count
+//	GET  /v2/bot/room/{roomId}/members/ids[?start=]
+//	GET  /v2/bot/room/{roomId}/member/{userId}
+//	POST /v2/bot/room/{roomId}/leave
+//	GET  /v2/bot/info
+//	POST /oauth2/v3/token
+//
+// # Check order
+//
+// Every request to an endpoint goes through these steps; the first that fails answers
+// (line-api.md §6.3, with the mock's own fault injection in front):
+//
+//  1. Latency from WithLatency, then the endpoint's Fault (latency, hang, injected 429/500).
+//  2. 401: no Authorization header, a scheme other than Bearer, or an empty token →
+//     "Authorization header required. Must follow the scheme, 'Authorization: Bearer
+//     <ACCESS TOKEN>'"; an unknown or expired token → "Authentication failed. Confirm that
+//     the access token in the authorization header is valid." (not for the token endpoint).
+//  3. 429 from the per-endpoint token bucket: "The API rate limit has been exceeded. Try
+//     again later."
+//  4. 400 when an X-Line-Retry-Key header is present (not for the token endpoint).
+//  5. 400 for a malformed chat ID, then for a malformed user ID: "The value for the
+//     'groupId' parameter is invalid" (or 'roomId', 'userId').
+//  6. 403 on members/ids when the account is not verified: "Access to this API is not
+//     available for your account".
+//  7. 404 "Not found" when the chat is unknown or the bot is not in it, except leaving a room
+//     that exists, which answers 200 {}.
+//  8. 404 "Not found" for the profile of a user who is not a current member, or who did
+//     not consent to profile access.
+//  9. 400 "Invalid start param" for a continuation token that is unknown, tampered with,
+//     older than 24 hours of the mock's clock, or issued for another chat.
+//
+// Every answer, errors included, has Content-Type: application/json and a fresh UUID in
+// X-Line-Request-Id. Errors are {"message": ...} (the token endpoint's own errors are
+// {"error": ..., "error_description": ...}). pictureUrl, premiumId and next are left out
+// when empty, never sent as "".
+//
+// # Choices where LINE's behaviour is unknown ([?] and open questions in line-api.md §8)
+//
+//   - Check order (§8.1): as listed above. 403 comes before 404, and 404 before a bad start.
+//     Faults come before everything, so an injected 429 looks to a client exactly like
+//     LINE's own.
+//   - Bad userId text (§8.2): "The value for the 'userId' parameter is invalid", by analogy.
+//     When both IDs are malformed, the chat ID is reported.
+//   - X-Line-Retry-Key (§8.2): 400 "The X-Line-Retry-Key header is not supported by this
+//     API", whatever the header's value, even empty.
+//   - members/count (§8.3) counts members without consent (they are only left out of
+//     memberIds and their profile is 404). It never counts the bot: the bot's presence is
+//     botJoined, and a fixture cannot list the bot as a member. Pending invitations are not
+//     modelled.
+//   - The bot's ID never appears in memberIds (§8.4), and its member profile is 404.
+//   - X-Line-Request-Id (§8.5) is on every answer: the token endpoint's, unknown paths' and
+//     the /_mock/ controls' too.
+//   - Content-Type (§8.6) is exactly "application/json", without a charset.
+//   - Unknown path (§8.6): 404 {"message":"Not found"}. A known path with the wrong method:
+//     405 {"message":"Method not allowed"} with an Allow header (HEAD on a GET path is 405
+//     too). Paths with "..", "." or "//" segments are unknown paths (no redirect), and so
+//     are trailing slashes.
+//   - The verify endpoints (§8.7) are not served: they are unknown paths.
+//   - Continuation tokens (§8.8) are opaque, URL-safe base64 strings of about 80 characters.
+//     Each carries its chat, the offset of the next page and its issue time, signed with a
+//     key private to the Server, so nothing is stored: a token from another Server (or
+//     after a restart) is invalid. A token may be used again while it lives. A page is cut
+//     from the member list as it is when that page is asked for, so members added or
+//     removed between pages shift later pages. "start=" with an empty value means the
+//     first page. Pages hold exactly 100 IDs while more remain.
+//   - Stateless access tokens are built the same way: opaque, signed, carrying their issue
+//     time; valid while the mock's clock is less than 15 minutes past it. expires_in is
+//     900. They cannot be revoked and are not part of Snapshot.
+//   - Token endpoint: only the form body counts (the query string does not), and only
+//     snake_case names. Missing grant_type → 400 invalid_request; another grant_type → 400
+//     {"error":"unsupported_grant_type","error_description":"Unsupported 'grant_type'."};
+//     the JWT variant, well formed → 404 {"message":"Cannot find channel key that satisfies
+//     the conditions"} (no keys are registered); a half-JWT request or one mixing both
+//     variants → 400 invalid_request; wrong or missing credentials → 400
+//     {"error":"invalid_request","error_description":"Invalid 'client_credentials'."}.
+//     No bearer header is needed (one is ignored). It has its own rate-limit bucket and takes
+//     faults like the other endpoints.
+//   - 500 (injected): {"message":"Internal server error"}.
+//   - The Bearer scheme name is matched case-insensitively (RFC 9110); the token is not.
+//   - Rate limit: the mock is one channel, so each endpoint has one bucket for all tokens.
+//     It holds one second's worth (the limit) and refills continuously, by the wall clock,
+//     not the mock's Clock: with a stopped ManualClock the limit would otherwise be a
+//     lifetime quota. No Retry-After or X-RateLimit headers. Rejected requests (401) do not
+//     take from the bucket.
+//   - Leave requests arrive with no body and no Content-Type; the body is never read.
+//
+// # Time
+//
+// A Clock (WithClock; ManualClock in tests) decides when issued access tokens (15 minutes)
+// and continuation tokens (24 hours) expire, and stamps recorded requests. Latency, hangs
+// and the rate limit use real time.
+//
+// # Faults
+//
+// SetFault(endpoint, Fault) injects trouble into one endpoint, named as in Request.Endpoint,
+// or into all of them with "*". An endpoint's own Fault replaces the "*" one. One random
+// draw per request (seeded by WithSeed) gives 429 below Rate429, else 500 below
+// Rate429+Rate500. A Hang blocks until the client gives up (the request is then recorded
+// with Status 0) or Close is called (it then answers 500). Faults never apply to unknown
+// paths or to the controls.
+//
+// # Recorded requests
+//
+// Every request except the /_mock/ controls is recorded with its method, path, endpoint
+// template ("" for unknown paths and wrong methods), query, headers, status and arrival
+// time. A request is recorded before its answer is sent, so a client that has its answer
+// finds it recorded. The log keeps the last 10,000 requests; counts stay exact.
+//
+// # Controls over HTTP
+//
+// Under /_mock/, not authenticated, not recorded, not rate limited, not faulted, not
+// delayed. Bodies are JSON (unknown fields refused); answers are JSON; errors are
+// {"message": ...} with 400 (bad input), 404 (unknown ID or route) or 409 (already so).
+//
+//	GET    /_mock/chats/{chatId}                  → {"chatId":…,"botJoined":…}
+//	POST   /_mock/chats/{chatId}/kick             KickBot → {"chatId":…,"botJoined":false}
+//	POST   /_mock/chats/{chatId}/invite           InviteBot → {"chatId":…,"botJoined":true}
+//	POST   /_mock/chats/{chatId}/members          AddMember, body {"userId":"U…"} → {}
+//	DELETE /_mock/chats/{chatId}/members/{userId} RemoveMember → {}
+//	POST   /_mock/groups                          AddGroup, body a fixture group → {}
+//	POST   /_mock/groups/{groupId}/rename         RenameGroup, body {"groupName":"…"} → {}
+//	PUT    /_mock/groups/{groupId}/picture        SetGroupPicture, body {"pictureUrl":"https://…" or ""} → {}
+//	POST   /_mock/rooms                           AddRoom, body a fixture room → {}
+//	POST   /_mock/users                           AddUser, body a fixture user → {}
+//	GET    /_mock/verified                        → {"verified":…}
+//	PUT    /_mock/verified                        SetVerified, body {"verified":false} → same
+//	GET    /_mock/state                           Snapshot, as fixture JSON
+//	GET    /_mock/requests                        {"requests":[…],"counts":{endpoint: n},"total":n}
+//	DELETE /_mock/requests                        ResetRequests → {}
+//	GET    /_mock/faults                          {endpoint: fault, …}
+//	PUT    /_mock/faults/{endpoint}               SetFault, body {"latency":"20ms","rate429":0.3,"rate500":0.1,"hang":false}
+//	DELETE /_mock/faults/{endpoint}               clears one endpoint's fault → {}
+//	DELETE /_mock/faults                          ClearFaults → {}
+//
+// {endpoint} is "*" or an endpoint name, path-escaped: GET%20/v2/bot/info, or
+// POST%20/v2/bot/group/%7BgroupId%7D/leave.
+package linemock

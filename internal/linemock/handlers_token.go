@@ -1,0 +1,67 @@
+package linemock
+
+import (
+	"crypto/subtle"
+	"net/http"
+)
+
+const (
+	grantClientCredentials = "client_credentials"
+	jwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+	maxFormBytes           = 64 << 10
+)
+
+// statelessTokenResponse is IssueStatelessChannelAccessTokenResponse.
+type statelessTokenResponse struct {
+	TokenType   string `json:"token_type"`
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int    `json:"expires_in"`
+}
+
+// issueStatelessToken serves POST /oauth2/v3/token (line-api.md §5.1). Only the form body
+// counts (not the query string), and only snake_case names: camelCase ones, as old SDKs
+// sent, are simply missing.
+func (s *Server) issueStatelessToken(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, "invalid_request", "Invalid 'client_credentials'.")
+		return
+	}
+	form := r.PostForm
+	grant := form.Get("grant_type")
+	switch {
+	case grant == "":
+		writeOAuthError(w, "invalid_request", "Invalid 'client_credentials'.")
+		return
+	case grant != grantClientCredentials:
+		writeOAuthError(w, "unsupported_grant_type", "Unsupported 'grant_type'.")
+		return
+	}
+	id, secret := form.Get("client_id"), form.Get("client_secret")
+	assertionType, assertion := form.Get("client_assertion_type"), form.Get("client_assertion")
+	if assertionType != "" || assertion != "" {
+		// The JWT variant. Its signature would be checked against the channel's registered
+		// assertion signing keys; the mock has none, so a well-formed request gets LINE's
+		// "no key" 404. Mixing both variants, or half a JWT request, is a bad request.
+		if id != "" || secret != "" || assertionType != jwtBearerAssertionType || assertion == "" {
+			writeOAuthError(w, "invalid_request", "Invalid 'client_credentials'.")
+			return
+		}
+		writeError(w, http.StatusNotFound, "Cannot find channel key that satisfies the conditions")
+		return
+	}
+	want, ok := s.channels[id]
+	if !ok || id == "" || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
+		writeOAuthError(w, "invalid_request", "Invalid 'client_credentials'.")
+		return
+	}
+	writeJSON(w, http.StatusOK, statelessTokenResponse{
+		TokenType:   "Bearer",
+		AccessToken: s.newAccessToken(s.clock.Now()),
+		ExpiresIn:   int(statelessTokenLifetime.Seconds()),
+	})
+}
+
+func writeOAuthError(w http.ResponseWriter, code, description string) {
+	writeJSON(w, http.StatusBadRequest, oauthErrorBody{Error: code, ErrorDescription: description})
+}

@@ -1,0 +1,98 @@
+package linemock
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"time"
+)
+
+// Issued access tokens and member-ID continuation tokens are self-contained: the payload
+// (issue time, and for continuation tokens the chat and offset) travels inside the token,
+// signed with a per-server key. Nothing is stored, so no amount of traffic grows memory, and
+// a forged, truncated or foreign token fails the signature check like an unknown one.
+
+const (
+	statelessTokenLifetime = 15 * time.Minute // line-api.md §5.1
+	pageTokenLifetime      = 24 * time.Hour   // line-api.md §2.3
+	macSize                = 16
+)
+
+// Domain bytes keep one kind of token from being accepted as the other.
+const (
+	domainAccessToken = 'A'
+	domainPageToken   = 'P'
+)
+
+// Strict: a token has exactly one spelling, so no altered token decodes to a valid one.
+var tokenEncoding = base64.RawURLEncoding.Strict()
+
+func (s *Server) sign(domain byte, payload []byte) []byte {
+	m := hmac.New(sha256.New, s.macKey)
+	m.Write([]byte{domain})
+	m.Write(payload)
+	return m.Sum(nil)[:macSize]
+}
+
+func (s *Server) seal(domain byte, payload []byte) string {
+	return tokenEncoding.EncodeToString(append(payload, s.sign(domain, payload)...))
+}
+
+// open returns the payload of a token sealed with domain, or false.
+func (s *Server) open(domain byte, token string, payloadLen int) ([]byte, bool) {
+	raw, err := tokenEncoding.DecodeString(token)
+	if err != nil || len(raw) != payloadLen+macSize {
+		return nil, false
+	}
+	payload, mac := raw[:payloadLen], raw[payloadLen:]
+	return payload, hmac.Equal(mac, s.sign(domain, payload))
+}
+
+// Access token payload: 16 random bytes, then the issue time in Unix nanoseconds.
+const accessPayloadLen = 16 + 8
+
+func (s *Server) newAccessToken(now time.Time) string {
+	payload := make([]byte, accessPayloadLen)
+	_, _ = rand.Read(payload[:16])
+	binary.BigEndian.PutUint64(payload[16:], uint64(now.UnixNano()))
+	return s.seal(domainAccessToken, payload)
+}
+
+// issuedTokenValid reports whether token is one the token endpoint issued less than 15
+// minutes ago by the mock's clock.
+func (s *Server) issuedTokenValid(token string, now time.Time) bool {
+	payload, ok := s.open(domainAccessToken, token, accessPayloadLen)
+	if !ok {
+		return false
+	}
+	issued := time.Unix(0, int64(binary.BigEndian.Uint64(payload[16:])))
+	return now.Before(issued.Add(statelessTokenLifetime))
+}
+
+// Continuation token payload: the chat ID (33 bytes), the offset of the next page, the
+// issue time in Unix nanoseconds.
+const pagePayloadLen = 33 + 4 + 8
+
+func (s *Server) newPageToken(chatID string, offset int, now time.Time) string {
+	payload := make([]byte, pagePayloadLen)
+	copy(payload, chatID)
+	binary.BigEndian.PutUint32(payload[33:], uint32(offset))
+	binary.BigEndian.PutUint64(payload[37:], uint64(now.UnixNano()))
+	return s.seal(domainPageToken, payload)
+}
+
+// pageOffset returns the offset a continuation token points at, if the token was issued by
+// this server for this chat less than 24 hours ago by the mock's clock.
+func (s *Server) pageOffset(token, chatID string, now time.Time) (int, bool) {
+	payload, ok := s.open(domainPageToken, token, pagePayloadLen)
+	if !ok || string(payload[:33]) != chatID {
+		return 0, false
+	}
+	issued := time.Unix(0, int64(binary.BigEndian.Uint64(payload[37:])))
+	if !now.Before(issued.Add(pageTokenLifetime)) {
+		return 0, false
+	}
+	return int(binary.BigEndian.Uint32(payload[33:])), true
+}
