@@ -33,7 +33,11 @@ func (d *memberCountDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"verified or not.",
 		Attributes: map[string]schema.Attribute{
 			d.kind.idAttr: d.kind.idAttribute(),
-			"count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The number of users in the chat, not counting the bot."},
+			"member_count": schema.Int64Attribute{
+				Computed: true,
+				MarkdownDescription: "The number of users in the chat, not counting the bot. (Terraform reserves the name `count`, " +
+					"so LINE's `count` field is published under this name.)",
+			},
 		},
 	}
 }
@@ -49,8 +53,8 @@ func (d *memberCountDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(setAttributes(ctx, &resp.State, map[string]attr.Value{
-		d.kind.idAttr: id,
-		"count":       types.Int64Value(int64(count)),
+		d.kind.idAttr:  id,
+		"member_count": types.Int64Value(int64(count)),
 	})...)
 }
 

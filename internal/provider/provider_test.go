@@ -2,10 +2,83 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
+
+// protoV6Factories serve the provider in-process to the Terraform CLI that
+// terraform-plugin-testing runs (TF_ACC_TERRAFORM_PATH).
+var protoV6Factories = map[string]func() (tfprotov6.ProviderServer, error){
+	"line": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// mockLINE is one test's own mock LINE API, served over loopback HTTP.
+type mockLINE struct {
+	*linemock.Server
+	URL string
+}
+
+// newMockLINE starts a mock with the fixture (the demo fixture when nil) for one test.
+func newMockLINE(t *testing.T, fixture *linemock.Fixture, opts ...linemock.Option) *mockLINE {
+	t.Helper()
+	if fixture == nil {
+		fixture = linemock.DemoFixture()
+	}
+	srv, err := linemock.New(fixture, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		srv.Close()
+		ts.Close()
+	})
+	return &mockLINE{Server: srv, URL: ts.URL}
+}
+
+// config prefixes a configuration with a provider block that points at this mock.
+func (m *mockLINE) config(body string) string {
+	return m.configWith(`channel_access_token = "`+linemock.DemoToken+`"`, body)
+}
+
+// configWith is config with other provider settings than the demo token.
+func (m *mockLINE) configWith(settings, body string) string {
+	return fmt.Sprintf("provider \"line\" {\n  api_endpoint = %q\n  %s\n}\n\n%s", m.URL, settings, body)
+}
+
+// botJoined asks the mock whether the bot is in a chat, failing the test on an unknown chat.
+func (m *mockLINE) botJoined(t *testing.T, chatID string) bool {
+	t.Helper()
+	joined, err := m.BotJoined(chatID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return joined
+}
+
+// words matches a phrase across the line breaks Terraform puts into long diagnostics.
+func words(phrase string) *regexp.Regexp {
+	parts := strings.Fields(phrase)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(strings.Join(parts, `\s+`))
+}
+
+// wrapped compiles a regular expression whose spaces match the line breaks Terraform puts into
+// long diagnostics, and whose dots match them too.
+func wrapped(pattern string) *regexp.Regexp {
+	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
+}
 
 func TestProviderMetadata(t *testing.T) {
 	var resp provider.MetadataResponse

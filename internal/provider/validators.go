@@ -16,9 +16,9 @@ import (
 var channelIDPattern = regexp.MustCompile(`^[0-9]+$`)
 
 // stringMatches fails a value that does not match pattern with
-// `Attribute <name> value must be <format>, got: <value>`.
+// `Attribute <name> must be <format>, got: <value>`.
 func stringMatches(pattern *regexp.Regexp, format string) validator.String {
-	return stringvalidator.RegexMatches(pattern, format)
+	return stringvalidator.RegexMatches(pattern, "must be "+format)
 }
 
 // endpointValidator accepts what lineclient.CheckEndpoint accepts.

@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
+)
+
+func exitCode(err error) int {
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		return exitErr.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+const logConfig = `provider "line" {}
+
+data "line_bot_info" "bot" {}
+
+data "line_group_members" "ops" {
+  group_id         = "` + linemock.DemoGroupOps + `"
+  include_profiles = true
+}
+
+resource "line_bot_membership" "ops" {
+  group_id = "` + linemock.DemoGroupOps + `"
+}
+`
+
+// traceRun applies and destroys logConfig under TF_LOG=trace and returns the whole log.
+func traceRun(t *testing.T, w *workspace, credentials []string) string {
+	t.Helper()
+	w.write(logConfig)
+	logPath := filepath.Join(w.dir, "trace.log")
+	env := append([]string{"TF_LOG=trace", "TF_LOG_PATH=" + logPath}, credentials...)
+	w.mustTerraform(env, "apply", "-auto-approve", "-input=false", "-no-color")
+	w.mustTerraform(env, "plan", "-input=false", "-no-color")
+	w.mustTerraform(env, "destroy", "-auto-approve", "-input=false", "-no-color")
+	log, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The provider's own lines are there: the log proves something.
+	for _, want := range []string{"LINE API request", "/v2/bot/group/" + linemock.DemoGroupOps + "/summary", "request_id",
+		// The header is logged at TRACE, masked: proof that the masks are in place.
+		`authorization="***"`} {
+		if !strings.Contains(string(log), want) {
+			t.Fatalf("the trace log lacks %q; the provider's logs did not reach it", want)
+		}
+	}
+	return string(log)
+}
+
+func TestTraceLogHoldsNoAccessToken(t *testing.T) {
+	w := newWorkspace(t, nil)
+	log := traceRun(t, w, []string{"LINE_CHANNEL_ACCESS_TOKEN=" + linemock.DemoToken})
+	if n := strings.Count(log, linemock.DemoToken); n != 0 {
+		t.Fatalf("the access token appears %d times in the TF_LOG=trace log, want 0", n)
+	}
+	t.Logf("trace log: %d bytes, %d lines, 0 hits for the access token", len(log), strings.Count(log, "\n"))
+}
+
+func TestTraceLogHoldsNoChannelSecretOrIssuedToken(t *testing.T) {
+	w := newWorkspace(t, nil)
+	log := traceRun(t, w, []string{
+		"LINE_CHANNEL_ID=" + linemock.DemoChannelID,
+		"LINE_CHANNEL_SECRET=" + linemock.DemoChannelSecret,
+	})
+	if n := strings.Count(log, linemock.DemoChannelSecret); n != 0 {
+		t.Fatalf("the channel secret appears %d times in the TF_LOG=trace log, want 0", n)
+	}
+	// Every token the mock issued during the run, each checked against the log.
+	var issued []string
+	for _, r := range w.mock.Requests() {
+		if r.Endpoint != linemock.EndpointGroupSummary {
+			continue
+		}
+		issued = append(issued, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	}
+	if len(issued) == 0 {
+		t.Fatal("no request carried an issued token")
+	}
+	for _, token := range issued {
+		if token == "" || strings.Contains(log, token) {
+			t.Fatalf("an issued stateless token (%d chars) appears in the trace log", len(token))
+		}
+	}
+	if n := w.mock.CountRequests(linemock.EndpointStatelessToken); n == 0 {
+		t.Fatal("no stateless token was issued")
+	}
+}

@@ -1,0 +1,87 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
+)
+
+func TestAccGroupSummaryDataSource(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: mock.config(`
+data "line_group_summary" "ops" {
+  group_id = "` + linemock.DemoGroupOps + `"
+}
+data "line_group_summary" "release" {
+  group_id = "` + linemock.DemoGroupRelease + `"
+}`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.line_group_summary.ops", tfjsonpath.New("group_id"), knownvalue.StringExact(linemock.DemoGroupOps)),
+					statecheck.ExpectKnownValue("data.line_group_summary.ops", tfjsonpath.New("group_name"), knownvalue.StringExact(linemock.DemoGroupOpsName)),
+					statecheck.ExpectKnownValue("data.line_group_summary.ops", tfjsonpath.New("picture_url"), knownvalue.StringRegexp(regexp.MustCompile(`^https://`))),
+					statecheck.ExpectKnownValue("data.line_group_summary.release", tfjsonpath.New("group_name"), knownvalue.StringExact(linemock.DemoGroupReleaseName)),
+					// The release group has no icon: LINE omits pictureUrl, so it is null.
+					statecheck.ExpectKnownValue("data.line_group_summary.release", tfjsonpath.New("picture_url"), knownvalue.Null()),
+				},
+			},
+			{
+				// Renamed in the LINE app: the next read follows.
+				PreConfig: func() {
+					if err := mock.RenameGroup(linemock.DemoGroupOps, "Ops alerts (24/7)"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: mock.config(`
+data "line_group_summary" "ops" {
+  group_id = "` + linemock.DemoGroupOps + `"
+}`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.line_group_summary.ops", tfjsonpath.New("group_name"), knownvalue.StringExact("Ops alerts (24/7)")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccGroupSummaryDataSource_botNotInGroup(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.config(`
+data "line_group_summary" "old" {
+  group_id = "` + linemock.DemoGroupNotJoined + `"
+}`),
+			ExpectError: wrapped(`Unable to read the summary of group chat ` + linemock.DemoGroupNotJoined +
+				`.*LINE answered 404: Not found \(X-Line-Request-Id: [0-9a-f-]{36}; 1 attempt\)` +
+				`.*does not exist or the bot is not a member`),
+		}},
+	})
+}
+
+func TestAccGroupSummaryDataSource_invalidID(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.config(`
+data "line_group_summary" "bad" {
+  group_id = "C1/../../v2/bot/info"
+}`),
+			ExpectError: words(`Attribute group_id must be "C" followed by 32 lowercase hexadecimal digits (a LINE group ID), got: C1/../../v2/bot/info`),
+		}},
+	})
+	if n := mock.CountRequests(""); n != 0 {
+		t.Fatalf("%d requests reached LINE for a malformed ID, want 0", n)
+	}
+}

@@ -1,0 +1,149 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
+)
+
+// listedMembers is what LINE lists for a chat: its members in order, less those without consent.
+func listedMembers(t *testing.T, mock *mockLINE, chatID string) []knownvalue.Check {
+	t.Helper()
+	world := mock.Snapshot()
+	noConsent := map[string]bool{}
+	for _, u := range world.Users {
+		noConsent[u.UserID] = u.NoConsent
+	}
+	var members []string
+	for _, g := range world.Groups {
+		if g.GroupID == chatID {
+			members = g.MemberIDs
+		}
+	}
+	for _, r := range world.Rooms {
+		if r.RoomID == chatID {
+			members = r.MemberIDs
+		}
+	}
+	var checks []knownvalue.Check
+	for _, id := range members {
+		if !noConsent[id] {
+			checks = append(checks, knownvalue.StringExact(id))
+		}
+	}
+	return checks
+}
+
+func TestAccGroupMembersDataSource_threePages(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	want := listedMembers(t, mock, linemock.DemoGroupAllHands)
+	if len(want) != linemock.DemoGroupAllHandsListedCount {
+		t.Fatalf("the demo group lists %d members, want %d", len(want), linemock.DemoGroupAllHandsListedCount)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.config(`
+data "line_group_members" "all" {
+  group_id = "` + linemock.DemoGroupAllHands + `"
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				// Every page, in LINE's order; the member without consent is not listed.
+				statecheck.ExpectKnownValue("data.line_group_members.all", tfjsonpath.New("user_ids"), knownvalue.ListExact(want)),
+				statecheck.ExpectKnownValue("data.line_group_members.all", tfjsonpath.New("include_profiles"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.line_group_members.all", tfjsonpath.New("profiles"), knownvalue.Null()),
+			},
+			Check: func(*terraform.State) error { return checkThreePageReads(mock) },
+		}},
+	})
+}
+
+// checkThreePageReads checks that every read of the member list took three pages: one
+// request without a continuation token, then two with one.
+func checkThreePageReads(mock *mockLINE) error {
+	first, next := 0, 0
+	for _, r := range mock.Requests() {
+		if r.Endpoint != linemock.EndpointGroupMemberIDs {
+			continue
+		}
+		if r.Query.Get("start") == "" {
+			first++
+		} else {
+			next++
+		}
+	}
+	if first == 0 || next != 2*first {
+		return fmt.Errorf("member ID requests: %d first pages and %d next pages, want 2 next pages for each first", first, next)
+	}
+	return nil
+}
+
+func TestAccRoomMembersDataSource(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.config(`
+data "line_room_members" "room" {
+  room_id = "` + linemock.DemoRoom + `"
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.line_room_members.room", tfjsonpath.New("room_id"), knownvalue.StringExact(linemock.DemoRoom)),
+				statecheck.ExpectKnownValue("data.line_room_members.room", tfjsonpath.New("user_ids"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact(linemock.DemoUserAiko),
+					knownvalue.StringExact(linemock.DemoUserBen),
+					knownvalue.StringExact(linemock.DemoUserEmi),
+				})),
+			},
+		}},
+	})
+}
+
+func TestAccGroupMembersDataSource_consent(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			// Daichi is in the group and counted, but never consented to profile access:
+			// LINE leaves him out of the list.
+			Config: mock.config(`
+data "line_group_members" "ops" {
+  group_id = "` + linemock.DemoGroupOps + `"
+}
+data "line_group_member_count" "ops" {
+  group_id = "` + linemock.DemoGroupOps + `"
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.line_group_members.ops", tfjsonpath.New("user_ids"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact(linemock.DemoUserAiko),
+					knownvalue.StringExact(linemock.DemoUserBen),
+					knownvalue.StringExact(linemock.DemoUserChika),
+				})),
+				statecheck.ExpectKnownValue("data.line_group_member_count.ops", tfjsonpath.New("member_count"), knownvalue.Int64Exact(4)),
+			},
+		}},
+	})
+}
+
+func TestAccGroupMembersDataSource_unverifiedAccount(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	mock.SetVerified(false)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.config(`
+data "line_group_members" "ops" {
+  group_id = "` + linemock.DemoGroupOps + `"
+}`),
+			ExpectError: wrapped(`LINE answered 403: Access to this API is not available for your account .*` +
+				`needs a verified or premium LINE Official Account`),
+		}},
+	})
+}
