@@ -588,3 +588,13 @@ func TestRecordedRequestsBounded(t *testing.T) {
 		t.Errorf("CountRequests = %d, want the exact %d", got, n)
 	}
 }
+
+// LINE writes the message's angle brackets as they are; so does the mock.
+func TestErrorBodiesAreWrittenLiterally(t *testing.T) {
+	_, ts, _ := newTestServer(t, nil)
+	a := call(t, ts, "GET", "/v2/bot/info", map[string]string{"Authorization": ""})
+	want := `{"message":"` + msgAuthHeaderRequired + `"}`
+	if string(a.body) != want {
+		t.Fatalf("body = %s, want %s", a.body, want)
+	}
+}

@@ -1,6 +1,7 @@
 package linemock
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 )
@@ -37,11 +38,16 @@ type oauthErrorBody struct {
 
 // writeJSON answers with status and v as JSON. Every answer of the mock goes through here,
 // so every answer has Content-Type: application/json, errors included.
+// Characters such as < and > are written as they are, as LINE writes them, not as \u003c.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	body := []byte(`{"message":"` + msgInternal + `"}`)
+	if err := enc.Encode(v); err == nil {
+		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	} else {
 		status = http.StatusInternalServerError
-		body = []byte(`{"message":"` + msgInternal + `"}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
