@@ -60,3 +60,20 @@ func TestRequestsPerRefresh(t *testing.T) {
 		t.Fatalf("plan after a kick: exit %d, want 2 with a warning and a create\n%s", code, out)
 	}
 }
+
+// With a channel ID and secret, one provider process (one plan) issues one stateless token for
+// all of its concurrent operations.
+func TestStatelessTokenOncePerPlan(t *testing.T) {
+	const n = 15
+	fixture, ids := manyGroups(n)
+	w := newWorkspace(t, fixture)
+	w.write(membershipsConfig(ids))
+	creds := []string{"LINE_CHANNEL_ID=" + linemock.DemoChannelID, "LINE_CHANNEL_SECRET=" + linemock.DemoChannelSecret}
+	w.mustTerraform(creds, "apply", "-auto-approve", "-input=false", "-no-color")
+
+	w.mock.ResetRequests()
+	w.mustTerraform(creds, "plan", "-input=false", "-no-color")
+	if tokens, summaries := w.mock.CountRequests(linemock.EndpointStatelessToken), w.mock.CountRequests(linemock.EndpointGroupSummary); tokens != 1 || summaries != n {
+		t.Fatalf("one plan made %d token requests and %d summary requests, want 1 and %d", tokens, summaries, n)
+	}
+}
