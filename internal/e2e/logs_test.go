@@ -1,26 +1,13 @@
 package e2e
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
-
-func exitCode(err error) int {
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		return exitErr.ExitCode()
-	}
-	if err != nil {
-		return -1
-	}
-	return 0
-}
 
 const logConfig = `provider "line" {}
 
@@ -40,7 +27,7 @@ resource "line_bot_membership" "ops" {
 func traceRun(t *testing.T, w *workspace, credentials []string) string {
 	t.Helper()
 	w.write(logConfig)
-	logPath := filepath.Join(w.dir, "trace.log")
+	logPath := filepath.Join(w.Dir, "trace.log")
 	env := append([]string{"TF_LOG=trace", "TF_LOG_PATH=" + logPath}, credentials...)
 	w.mustTerraform(env, "apply", "-auto-approve", "-input=false", "-no-color")
 	w.mustTerraform(env, "plan", "-input=false", "-no-color")

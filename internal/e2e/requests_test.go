@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/tfharness"
 )
 
 // manyGroups is a fixture with n groups the bot is in.
@@ -54,8 +55,8 @@ func TestRequestsPerRefresh(t *testing.T) {
 	if err := w.mock.KickBot(ids[3]); err != nil {
 		t.Fatal(err)
 	}
-	out, err := w.terraform(token, "plan", "-input=false", "-no-color", "-detailed-exitcode")
-	if code := exitCode(err); code != 2 || !strings.Contains(out, "The bot is no longer in group chat "+ids[3]) ||
+	out, err := w.Run(token, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+	if code := tfharness.ExitCode(err); code != 2 || !strings.Contains(out, "The bot is no longer in group chat "+ids[3]) ||
 		!strings.Contains(out, "line_bot_membership.m3 will be created") {
 		t.Fatalf("plan after a kick: exit %d, want 2 with a warning and a create\n%s", code, out)
 	}

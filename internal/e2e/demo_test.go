@@ -1,0 +1,35 @@
+package e2e
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// make demo keeps working: the tour runs to the end and shows each of its points.
+func TestDemo(t *testing.T) {
+	cmd := exec.Command("bash", "../../scripts/demo.sh")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("scripts/demo.sh: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		`bot = "Ops Bot (@123abcde)"`,
+		`all_hands = "251 members, 250 listed`,
+		`Apply complete! Resources: 3 added`,
+		`Warning: The bot is no longer in group chat C4e1ea5e0000000000000000000000002`,
+		`Warning: Check block assertion failed`,
+		`line_bot_membership.release will be created`,
+		`Exit code 2`,
+		`Destroy complete! Resources: 2 destroyed.`,
+		`{"chatId":"C0c500000000000000000000000000001","botJoined":false}`,
+		`{"chatId":"R400b0000000000000000000000000001","botJoined":false}`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the demo's output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("demo output:\n%s", out)
+	}
+}
