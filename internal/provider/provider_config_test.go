@@ -134,3 +134,28 @@ resource "line_bot_membership" "ops" {
 		},
 	})
 }
+
+// A data source cannot be read while the provider's configuration is unknown (Terraform would
+// need deferred reads): the plan says so clearly and calls nothing.
+func TestAccProvider_unknownConfigurationForDataSources(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = %q
+}
+provider "line" {
+  api_endpoint         = %q
+  channel_access_token = terraform_data.token.output
+}
+data "line_bot_info" "bot" {}
+`, linemock.DemoToken, mock.URL),
+			ExpectError: wrapped(`LINE provider configuration not known yet .*uses values that are known only after apply`),
+		}},
+	})
+	if n := mock.CountRequests(""); n != 0 {
+		t.Fatalf("%d requests reached LINE with an unknown configuration, want 0", n)
+	}
+}

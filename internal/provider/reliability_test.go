@@ -94,10 +94,11 @@ func TestAccBotMembershipResource_faultInjection(t *testing.T) {
 func TestAccProvider_hungEndpointTimesOut(t *testing.T) {
 	mock := newMockLINE(t, nil)
 	mock.SetFault(linemock.EndpointGroupSummary, linemock.Fault{Hang: true})
-	start := time.Now()
+	var start time.Time // set when the step starts: ParallelTest waits for the serial tests first
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
+			PreConfig: func() { start = time.Now() },
 			Config: mock.configWith(`channel_access_token = "`+linemock.DemoToken+`"
   request_timeout      = "2s"
   max_retries          = 1`, `
