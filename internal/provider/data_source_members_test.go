@@ -2,7 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -144,6 +146,87 @@ data "line_group_members" "ops" {
 }`),
 			ExpectError: wrapped(`LINE answered 403: Access to this API is not available for your account .*` +
 				`needs a verified or premium LINE Official Account`),
+		}},
+	})
+}
+
+func TestAccGroupMembersDataSource_includeProfiles(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.config(`
+data "line_group_members" "ops" {
+  group_id         = "` + linemock.DemoGroupOps + `"
+  include_profiles = true
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.line_group_members.ops", tfjsonpath.New("include_profiles"), knownvalue.Bool(true)),
+				// In LINE's member order; Ben and Chika have no picture: null.
+				statecheck.ExpectKnownValue("data.line_group_members.ops", tfjsonpath.New("profiles"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"user_id":      knownvalue.StringExact(linemock.DemoUserAiko),
+						"display_name": knownvalue.StringExact("Aiko"),
+						"picture_url":  knownvalue.StringRegexp(regexp.MustCompile(`^https://`)),
+					}),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"user_id":      knownvalue.StringExact(linemock.DemoUserBen),
+						"display_name": knownvalue.StringExact("Ben"),
+						"picture_url":  knownvalue.Null(),
+					}),
+					knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"user_id":      knownvalue.StringExact(linemock.DemoUserChika),
+						"display_name": knownvalue.StringExact("Chika"),
+						"picture_url":  knownvalue.Null(),
+					}),
+				})),
+			},
+		}},
+	})
+}
+
+// A member who leaves between the listing and the profile reads is left out of profiles (with
+// a warning), not an error.
+func TestAccRoomMembersDataSource_memberLeavesDuringRead(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	// Profile reads wait long enough for Ben to leave once the listing has been answered.
+	mock.SetFault(linemock.EndpointRoomMemberProfile, linemock.Fault{Latency: 500 * time.Millisecond})
+	leaveAfterListing := func() {
+		go func() {
+			for {
+				for _, r := range mock.Requests() {
+					if r.Endpoint == linemock.EndpointRoomMemberIDs && r.Status == 200 {
+						if err := mock.RemoveMember(linemock.DemoRoom, linemock.DemoUserBen); err != nil {
+							t.Error(err)
+						}
+						return
+					}
+				}
+				time.Sleep(time.Millisecond)
+			}
+		}()
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			PreConfig: leaveAfterListing,
+			Config: mock.config(`
+data "line_room_members" "room" {
+  room_id          = "` + linemock.DemoRoom + `"
+  include_profiles = true
+}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				// Listed with Ben, who then left: his profile is missing, and nothing failed.
+				statecheck.ExpectKnownValue("data.line_room_members.room", tfjsonpath.New("user_ids"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact(linemock.DemoUserAiko),
+					knownvalue.StringExact(linemock.DemoUserBen),
+					knownvalue.StringExact(linemock.DemoUserEmi),
+				})),
+				statecheck.ExpectKnownValue("data.line_room_members.room", tfjsonpath.New("profiles"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"user_id": knownvalue.StringExact(linemock.DemoUserAiko)}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"user_id": knownvalue.StringExact(linemock.DemoUserEmi)}),
+				})),
+			},
 		}},
 	})
 }
