@@ -298,15 +298,46 @@ func TestIdenticalReadsInFlightShareOneRequest(t *testing.T) {
 	}
 }
 
-func TestLeaveStartsAFreshEpochForReads(t *testing.T) {
-	c, err := New(Config{AccessToken: testToken})
-	if err != nil {
+// A read that starts after a leave never joins one that started before it: what was
+// remembered about the chat is forgotten.
+func TestLeaveInvalidatesReadsInFlight(t *testing.T) {
+	gate := make(chan struct{})
+	var summaries atomic.Int32
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/leave") {
+			writeJSON(w, 200, map[string]string{})
+			return
+		}
+		if summaries.Add(1) == 1 {
+			<-gate // the read from before the leave is slow
+			writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "before"})
+			return
+		}
+		writeJSON(w, 404, map[string]string{"message": "Not found"})
+	})
+	c := f.client(t)
+	ctx := context.Background()
+	before := make(chan error, 1)
+	go func() {
+		_, err := c.GroupSummary(ctx, groupID)
+		before <- err
+	}()
+	for summaries.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := c.Leave(ctx, GroupChat(groupID)); err != nil {
 		t.Fatal(err)
 	}
-	before := c.epoch(groupID)
-	c.forget(groupID)
-	if c.epoch(groupID) == before || c.epoch(roomID) != 0 {
-		t.Fatal("forget did not move only that chat to a new epoch")
+	// Made while the read from before the leave is still in flight: LINE is asked again.
+	if _, err := c.GroupSummary(ctx, groupID); !IsNotFound(err) {
+		t.Fatalf("read after the leave: err = %v, want LINE's fresh 404", err)
+	}
+	close(gate)
+	if err := <-before; err != nil {
+		t.Fatal(err)
+	}
+	if got := summaries.Load(); got != 2 {
+		t.Fatalf("%d summary requests, want 2", got)
 	}
 }
 
