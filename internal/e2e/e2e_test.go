@@ -49,12 +49,12 @@ type workspace struct {
 	mock *linemock.Server
 }
 
-func newWorkspace(t *testing.T, fixture *linemock.Fixture, opts ...linemock.Option) *workspace {
+func newWorkspace(t *testing.T, fixture *linemock.Fixture) *workspace {
 	t.Helper()
 	if fixture == nil {
 		fixture = linemock.DemoFixture()
 	}
-	mock, err := linemock.New(fixture, opts...)
+	mock, err := linemock.New(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}

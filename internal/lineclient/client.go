@@ -181,7 +181,8 @@ func read[T any](ctx context.Context, c *Client, chatID, op, key string, call sd
 		select {
 		case res := <-ch:
 			if res.Err == nil {
-				return res.Val.(T), nil
+				val, _ := res.Val.(T) // do returned a T
+				return val, nil
 			}
 			if ctx.Err() == nil && isCancellation(res.Err) {
 				continue // the caller that made the request gave up; this one has not

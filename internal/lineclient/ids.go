@@ -94,9 +94,9 @@ func (e *InvalidIDError) Error() string {
 
 // quoteShort quotes a value for a message, cutting it short so that a pasted blob stays readable.
 func quoteShort(s string) string {
-	const max = 64
-	if len(s) > max {
-		return fmt.Sprintf("%q…", strings.ToValidUTF8(s[:max], ""))
+	const limit = 64
+	if len(s) > limit {
+		return fmt.Sprintf("%q…", strings.ToValidUTF8(s[:limit], ""))
 	}
 	return fmt.Sprintf("%q", s)
 }

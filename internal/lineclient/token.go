@@ -2,6 +2,7 @@ package lineclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -57,7 +58,8 @@ func (s *statelessTokens) Token(ctx context.Context) (string, error) {
 	}
 	token, lifetime, err := s.issue(ctx)
 	if err != nil {
-		if te, ok := err.(*TokenError); ok && te.Refused {
+		var tokenErr *TokenError
+		if errors.As(err, &tokenErr) && tokenErr.Refused {
 			s.refused = err
 		}
 		return "", err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,10 +35,10 @@ func newTokenLINE(t *testing.T) *tokenLINE {
 				return
 			}
 			n := l.issued.Add(1)
-			writeJSON(w, 200, map[string]any{"token_type": "Bearer", "access_token": "issued-" + string(rune('0'+n)), "expires_in": 900})
+			writeJSON(w, 200, map[string]any{"token_type": "Bearer", "access_token": "issued-" + strconv.Itoa(int(n)), "expires_in": 900})
 			return
 		}
-		if r.Header.Get("Authorization") != "Bearer issued-"+string(rune('0'+l.issued.Load())) {
+		if r.Header.Get("Authorization") != "Bearer issued-"+strconv.Itoa(int(l.issued.Load())) {
 			writeJSON(w, 401, map[string]string{"message": "Authentication failed. Confirm that the access token in the authorization header is valid."})
 			return
 		}

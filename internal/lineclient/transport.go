@@ -71,13 +71,13 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 
 // backoff waits min·2^attempt, capped at max, with jitter over its upper half so that
 // concurrent operations do not retry in step; a Retry-After header wins, capped.
-func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+func backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
 	if wait, ok := retryAfter(resp); ok {
 		return wait
 	}
-	wait := max
-	if attempt < 30 && min<<attempt < max {
-		wait = min << attempt
+	wait := waitMax
+	if attempt < 30 && waitMin<<attempt < waitMax {
+		wait = waitMin << attempt
 	}
 	half := wait / 2
 	return half + rand.N(half+1)

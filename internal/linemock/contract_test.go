@@ -170,7 +170,7 @@ func TestContract(t *testing.T) {
 
 	check(t, messaging, ts, "GET", "/v2/bot/info", nil)
 	for _, g := range f.Groups {
-		if !boolOr(g.BotJoined, true) {
+		if !trueUnlessFalse(g.BotJoined) {
 			continue
 		}
 		base := "/v2/bot/group/" + g.GroupID
@@ -187,7 +187,7 @@ func TestContract(t *testing.T) {
 	}
 	for _, r := range f.Rooms {
 		base := "/v2/bot/room/" + r.RoomID
-		if boolOr(r.BotJoined, true) {
+		if trueUnlessFalse(r.BotJoined) {
 			check(t, messaging, ts, "GET", base+"/members/count", nil)
 			cases += walkMemberIDs(t, messaging, ts, base)
 			for _, m := range r.MemberIDs {
@@ -197,7 +197,7 @@ func TestContract(t *testing.T) {
 		check(t, messaging, ts, "POST", base+"/leave", nil) // 200 {} whether or not the bot is in it
 	}
 	for _, g := range f.Groups {
-		if boolOr(g.BotJoined, true) {
+		if trueUnlessFalse(g.BotJoined) {
 			check(t, messaging, ts, "POST", "/v2/bot/group/"+g.GroupID+"/leave", nil)
 		}
 	}

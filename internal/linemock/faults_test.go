@@ -205,7 +205,10 @@ func TestLatencyStopsWhenClientGivesUp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/v2/bot/info", nil)
-	_, err := ts.Client().Do(req)
+	res, err := ts.Client().Do(req)
+	if err == nil {
+		res.Body.Close()
+	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the deadline", err)
 	}

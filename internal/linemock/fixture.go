@@ -113,12 +113,12 @@ func syntaxError(data []byte) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		line, col := position(data, se.Offset)
-		return fmt.Errorf("fixture: invalid JSON at line %d, column %d: %v", line, col, se)
+		return fmt.Errorf("fixture: invalid JSON at line %d, column %d: %w", line, col, se)
 	}
 	if err == nil || errors.Is(err, io.ErrUnexpectedEOF) {
 		return errors.New("fixture: invalid JSON: unexpected end of input")
 	}
-	return fmt.Errorf("fixture: invalid JSON: %v", err)
+	return fmt.Errorf("fixture: invalid JSON: %w", err)
 }
 
 func decodeError(data []byte, err error) error {
@@ -132,7 +132,7 @@ func decodeError(data []byte, err error) error {
 		return fmt.Errorf("fixture: %s at line %d, column %d: JSON %s where %s is expected",
 			field, line, col, te.Value, jsonKind(te.Type.Kind().String()))
 	}
-	return fmt.Errorf("fixture: %v", err)
+	return fmt.Errorf("fixture: %w", err)
 }
 
 func jsonKind(goKind string) string {
@@ -178,7 +178,7 @@ var (
 func checkFixtureKeys(data []byte) error {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
-		return nil
+		return nil //nolint:nilerr // not an object: the typed decode reports it, with its place
 	}
 	if err := checkKeys("", top, fixtureKeys); err != nil {
 		return err
@@ -304,9 +304,7 @@ func clonePtr[T any](p *T) *T {
 	return &v
 }
 
-func boolOr(p *bool, def bool) bool {
-	if p == nil {
-		return def
-	}
-	return *p
+// trueUnlessFalse reads an optional fixture flag whose default is true (verified, botJoined).
+func trueUnlessFalse(p *bool) bool {
+	return p == nil || *p
 }

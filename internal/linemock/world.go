@@ -25,7 +25,7 @@ type chat struct {
 
 func newWorld(f *Fixture) world {
 	w := world{
-		verified: boolOr(f.Verified, true),
+		verified: trueUnlessFalse(f.Verified),
 		bot:      f.Bot,
 		users:    make(map[string]*User, len(f.Users)),
 		chats:    make(map[string]*chat, len(f.Groups)+len(f.Rooms)),
@@ -54,7 +54,7 @@ func (w *world) addGroup(g Group) {
 		name:      g.GroupName,
 		picture:   g.PictureURL,
 		members:   slices.Clone(g.MemberIDs),
-		botJoined: boolOr(g.BotJoined, true),
+		botJoined: trueUnlessFalse(g.BotJoined),
 	}
 	w.groups = append(w.groups, g.GroupID)
 }
@@ -63,7 +63,7 @@ func (w *world) addRoom(r Room) {
 	w.chats[r.RoomID] = &chat{
 		id:        r.RoomID,
 		members:   slices.Clone(r.MemberIDs),
-		botJoined: boolOr(r.BotJoined, true),
+		botJoined: trueUnlessFalse(r.BotJoined),
 	}
 	w.rooms = append(w.rooms, r.RoomID)
 }

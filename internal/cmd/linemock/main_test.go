@@ -75,9 +75,9 @@ func start(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *bytes.
 	return nil, "", nil
 }
 
-func request(t *testing.T, method, url string) (int, []byte) {
+func get(t *testing.T, url string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, nil)
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer "+linemock.DemoToken)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -112,7 +112,7 @@ func TestServesDemoAndStopsCleanly(t *testing.T) {
 	bin := buildCommand(t)
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		cmd, url, stderr := start(t, bin)
-		status, body := request(t, "GET", url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
+		status, body := get(t, url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
 		if status != 200 || !strings.Contains(string(body), linemock.DemoGroupOpsName) {
 			t.Errorf("demo group summary: %d %s", status, body)
 		}
@@ -136,15 +136,15 @@ func TestServesFixtureFileWithFlags(t *testing.T) {
 	}
 	cmd, url, _ := start(t, bin, "-fixture", path, "-latency", "50ms", "-rate-limit", "2")
 	begin := time.Now()
-	status, body := request(t, "GET", url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
+	status, body := get(t, url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
 	if status != 200 || !strings.Contains(string(body), "From a file") {
 		t.Errorf("summary from the fixture file: %d %s", status, body)
 	}
 	if d := time.Since(begin); d < 50*time.Millisecond {
 		t.Errorf("-latency 50ms: answered in %v", d)
 	}
-	request(t, "GET", url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
-	if status, _ := request(t, "GET", url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary"); status != 429 {
+	get(t, url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
+	if status, _ := get(t, url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary"); status != 429 {
 		t.Errorf("third request with -rate-limit 2: %d, want 429", status)
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -155,18 +155,18 @@ func TestFaultFlags(t *testing.T) {
 	bin := buildCommand(t)
 	cmd, url, _ := start(t, bin, "-rate-429", "1", "-seed", "7")
 	for range 3 {
-		if status, body := request(t, "GET", url+"/v2/bot/info"); status != 429 || !strings.Contains(string(body), "rate limit") {
+		if status, body := get(t, url+"/v2/bot/info"); status != 429 || !strings.Contains(string(body), "rate limit") {
 			t.Errorf("-rate-429 1: %d %s", status, body)
 		}
 	}
-	if status, _ := request(t, "GET", url+"/_mock/state"); status != 200 {
+	if status, _ := get(t, url+"/_mock/state"); status != 200 {
 		t.Errorf("controls under -rate-429 1: %d", status)
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	waitExit(t, cmd)
 
 	cmd, url, _ = start(t, bin, "-rate-500", "1")
-	if status, _ := request(t, "GET", url+"/v2/bot/info"); status != 500 {
+	if status, _ := get(t, url+"/v2/bot/info"); status != 500 {
 		t.Errorf("-rate-500 1: %d", status)
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
