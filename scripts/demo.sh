@@ -26,7 +26,7 @@ say "Building the provider and the mock LINE API"
 # Terraform gets a CLI configuration of the demo's own; dev_overrides is added below.
 : > "$work/dev.tfrc"
 export TF_CLI_CONFIG_FILE="$work/dev.tfrc"
-terraform=$("$root/scripts/terraform-path.sh")
+terraform=${TERRAFORM:-$("$root/scripts/terraform-path.sh")}
 note "Terraform: $terraform ($("$terraform" version | head -n 1))"
 mkdir -p "$work/bin" "$work/plugins" "$work/config"
 (cd "$root" && go build -o "$work/plugins/terraform-provider-line" . \

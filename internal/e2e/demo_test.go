@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 // make demo keeps working: the tour runs to the end and shows each of its points.
 func TestDemo(t *testing.T) {
 	cmd := exec.Command("bash", "../../scripts/demo.sh")
+	cmd.Env = append(os.Environ(), "TERRAFORM="+terraformPath)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("scripts/demo.sh: %v\n%s", err, out)
