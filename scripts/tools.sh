@@ -21,7 +21,9 @@ usage() {
 name=$1
 case "$name" in
   golangci-lint) pkg=github.com/golangci/golangci-lint/v2/cmd/golangci-lint version=v2.15.0 ;;
-  goreleaser)    pkg=github.com/goreleaser/goreleaser/v2                    version=v2.15.1 ;;
+  # Not v2.15.x: those list the SHA256SUMS signature inside SHA256SUMS after signing it, so the
+  # signature no longer verifies (goreleaser/goreleaser#6514) and the Registry would refuse the release.
+  goreleaser)    pkg=github.com/goreleaser/goreleaser/v2                    version=v2.16.0 ;;
   actionlint)    pkg=github.com/rhysd/actionlint/cmd/actionlint             version=v1.7.12 ;;
   tfplugindocs)  pkg=github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs version=v0.25.0 ;;
   *) usage ;;
