@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 // dataSourceBase gives a data source the provider's client.
@@ -13,13 +14,18 @@ type dataSourceBase struct {
 }
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return // the provider is not configured yet (validation)
+	b.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// providerDataFrom reads what the provider's Configure handed to a data source or resource:
+// nil before the provider is configured (validation), which Read and the other methods report.
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := raw.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T", req.ProviderData))
-		return
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T", raw))
 	}
-	b.data = data
+	return data
 }
