@@ -9,16 +9,10 @@ import (
 	"github.com/tf-line/terraform-provider-line/internal/tfharness"
 )
 
-// manyGroups is a fixture with n groups the bot is in.
+// manyGroups is the demo fixture with n more groups the bot is in, and their IDs.
 func manyGroups(n int) (*linemock.Fixture, []string) {
 	f := linemock.DemoFixture()
-	var ids []string
-	for i := range n {
-		id := fmt.Sprintf("C%032x", 0xe2e0000+i)
-		f.Groups = append(f.Groups, linemock.Group{GroupID: id, GroupName: fmt.Sprintf("Team %d", i)})
-		ids = append(ids, id)
-	}
-	return f, ids
+	return f, f.AddTeamGroups(n)
 }
 
 func membershipsConfig(ids []string) string {

@@ -128,9 +128,7 @@ func (c *Client) Membership(ctx context.Context, chat Chat) (Membership, error) 
 	switch {
 	case err == nil:
 		m.IsMember = true
-	case IsNotFound(err):
-		m.GroupName, m.PictureURL = "", ""
-	default:
+	case !IsNotFound(err):
 		return Membership{}, err
 	}
 	return m, nil

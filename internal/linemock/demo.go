@@ -120,3 +120,15 @@ func DemoFixture() *Fixture {
 	f.Groups = append(f.Groups, allHands)
 	return f
 }
+
+// AddTeamGroups appends n groups that the bot is in, without members, named "Team 000",
+// "Team 001", …, and returns their IDs: the many chats of tests and benchmarks at scale.
+// Their IDs (C followed by 0x7ea0000 upwards, in hexadecimal) stay clear of the demo's.
+func (f *Fixture) AddTeamGroups(n int) []string {
+	ids := make([]string, n)
+	for i := range n {
+		ids[i] = fmt.Sprintf("C%032x", 0x7ea0000+i)
+		f.Groups = append(f.Groups, Group{GroupID: ids[i], GroupName: fmt.Sprintf("Team %03d", i)})
+	}
+	return ids
+}

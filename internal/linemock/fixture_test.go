@@ -296,3 +296,21 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("LoadFixture(missing) error %v", err)
 	}
 }
+
+func TestAddTeamGroups(t *testing.T) {
+	f := DemoFixture()
+	ids := f.AddTeamGroups(120)
+	if len(ids) != 120 || ids[0] == ids[119] {
+		t.Fatalf("ids = %d, first %s, last %s", len(ids), ids[0], ids[119])
+	}
+	s, err := New(f)
+	if err != nil {
+		t.Fatalf("the fixture with team groups is refused: %v", err)
+	}
+	if joined, err := s.BotJoined(ids[119]); err != nil || !joined {
+		t.Fatalf("team group 119: joined %t, %v", joined, err)
+	}
+	if got := f.Groups[len(f.Groups)-1].GroupName; got != "Team 119" {
+		t.Fatalf("last name = %q", got)
+	}
+}

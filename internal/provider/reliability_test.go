@@ -12,15 +12,10 @@ import (
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
 
-// withGroups adds n groups the bot is in to the demo fixture and returns their IDs.
+// withGroups is the demo fixture with n more groups the bot is in, and their IDs.
 func withGroups(n int) (*linemock.Fixture, []string) {
 	f := linemock.DemoFixture()
-	ids := make([]string, n)
-	for i := range n {
-		ids[i] = fmt.Sprintf("C%032x", 0xfa000+i)
-		f.Groups = append(f.Groups, linemock.Group{GroupID: ids[i], GroupName: fmt.Sprintf("Team %02d", i)})
-	}
-	return f, ids
+	return f, f.AddTeamGroups(n)
 }
 
 func membershipsBody(ids []string) string {
@@ -75,7 +70,7 @@ func TestAccBotMembershipResource_faultInjection(t *testing.T) {
 					}
 					for i, id := range ids {
 						r := s.RootModule().Resources[fmt.Sprintf("line_bot_membership.m%02d", i)]
-						if r == nil || r.Primary.ID != id || r.Primary.Attributes["group_name"] != fmt.Sprintf("Team %02d", i) {
+						if r == nil || r.Primary.ID != id || r.Primary.Attributes["group_name"] != fmt.Sprintf("Team %03d", i) {
 							return fmt.Errorf("membership m%02d in state: %+v", i, r)
 						}
 					}

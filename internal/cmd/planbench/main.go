@@ -190,11 +190,7 @@ func (b *bench) terraformVersion() (string, error) {
 // users who all consented to profile access.
 func benchFixture(n, members int) (*linemock.Fixture, []string, string) {
 	f := linemock.DemoFixture()
-	ids := make([]string, n)
-	for i := range n {
-		ids[i] = fmt.Sprintf("C%032x", 0xbe0000+i)
-		f.Groups = append(f.Groups, linemock.Group{GroupID: ids[i], GroupName: fmt.Sprintf("Team %03d", i)})
-	}
+	ids := f.AddTeamGroups(n)
 	big := linemock.Group{GroupID: fmt.Sprintf("C%032x", 0xb16000), GroupName: "Company"}
 	for i := range members {
 		id := fmt.Sprintf("U%032x", 0xb16000+i)
