@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -42,6 +43,20 @@ var (
 
 func (k chatKind) chat(id string) lineclient.Chat {
 	return lineclient.Chat{Type: k.chatType, ID: id}
+}
+
+// idDescription documents the kind's ID attribute.
+func (k chatKind) idDescription() string {
+	return "The " + k.noun + "'s ID: " + k.format + "."
+}
+
+// idAttribute is the required chat ID argument of the kind's data sources.
+func (k chatKind) idAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: k.idDescription(),
+		Validators:          []validator.String{k.idValidator()},
+	}
 }
 
 // idValidator checks an ID at plan, with an error that names the attribute and the format.

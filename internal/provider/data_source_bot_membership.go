@@ -36,12 +36,12 @@ func (d *botMembershipDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "The group chat's ID: " + lineclient.GroupIDFormat + ". Exactly one of `group_id` and `room_id` is required.",
+				MarkdownDescription: groupKind.idDescription() + " Exactly one of `group_id` and `room_id` is required.",
 				Validators:          []validator.String{groupKind.idValidator()},
 			},
 			"room_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "The multi-person chat's ID: " + lineclient.RoomIDFormat + ". Exactly one of `group_id` and `room_id` is required.",
+				MarkdownDescription: roomKind.idDescription() + " Exactly one of `group_id` and `room_id` is required.",
 				Validators:          []validator.String{roomKind.idValidator()},
 			},
 			"is_member":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the bot is in the chat."},

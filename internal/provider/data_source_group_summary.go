@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
@@ -26,11 +25,7 @@ func (d *groupSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 		MarkdownDescription: "The name and icon of a group chat that the bot is in. Fails when the group does not " +
 			"exist or the bot is not a member; use the `line_bot_membership` data source to test membership.",
 		Attributes: map[string]schema.Attribute{
-			"group_id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The group chat's ID: `C` followed by 32 lowercase hexadecimal digits.",
-				Validators:          []validator.String{groupKind.idValidator()},
-			},
+			"group_id":    groupKind.idAttribute(),
 			"group_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The group chat's name."},
 			"picture_url": schema.StringAttribute{Computed: true, MarkdownDescription: "URL of the group's icon; null when the group has none."},
 		},

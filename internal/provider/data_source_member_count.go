@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -56,13 +55,4 @@ func (d *memberCountDataSource) Read(ctx context.Context, req datasource.ReadReq
 		d.kind.idAttr:  id,
 		"member_count": types.Int64Value(int64(count)),
 	})...)
-}
-
-// idAttribute is the required chat ID argument of the kind's data sources.
-func (k chatKind) idAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "The " + k.noun + "'s ID: " + k.format + ".",
-		Validators:          []validator.String{k.idValidator()},
-	}
 }

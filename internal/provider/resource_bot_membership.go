@@ -53,14 +53,14 @@ func (r *botMembershipResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"group_id": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The group chat's ID: " + lineclient.GroupIDFormat + ". Exactly one of `group_id` " +
+				MarkdownDescription: groupKind.idDescription() + " Exactly one of `group_id` " +
 					"and `room_id` is required; changing it replaces the resource (the bot leaves the old chat).",
 				Validators:    []validator.String{groupKind.idValidator()},
 				PlanModifiers: replace,
 			},
 			"room_id": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "The multi-person chat's ID: " + lineclient.RoomIDFormat + ". Exactly one of `group_id` " +
+				MarkdownDescription: roomKind.idDescription() + " Exactly one of `group_id` " +
 					"and `room_id` is required; changing it replaces the resource (the bot leaves the old chat).",
 				Validators:    []validator.String{roomKind.idValidator()},
 				PlanModifiers: replace,
