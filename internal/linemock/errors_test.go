@@ -536,7 +536,7 @@ func TestRateLimitDefaultAndOff(t *testing.T) {
 
 func TestRecordedRequests(t *testing.T) {
 	s, ts, clock := newTestServer(t, nil)
-	call(t, ts, "GET", "/v2/bot/group/"+DemoGroupAllHands+"/members/ids?start=abc", map[string]string{"User-Agent": "LINE-BotSDK-Go/8.14.0"})
+	call(t, ts, "GET", "/v2/bot/group/"+DemoGroupAllHands+"/members/ids?start=abc", map[string]string{"User-Agent": "LINE-BotSDK-Go/8.22.0"})
 	clock.Advance(time.Minute)
 	post(t, ts, "/v2/bot/room/"+DemoRoom+"/leave")
 	get(t, ts, "/nowhere")
@@ -548,7 +548,7 @@ func TestRecordedRequests(t *testing.T) {
 	r := reqs[0]
 	if r.Method != "GET" || r.Endpoint != EndpointGroupMemberIDs || r.Path != "/v2/bot/group/"+DemoGroupAllHands+"/members/ids" ||
 		r.Query.Get("start") != "abc" || r.Status != 400 || !r.Time.Equal(testEpoch) ||
-		r.Header.Get("User-Agent") != "LINE-BotSDK-Go/8.14.0" || r.Header.Get("Authorization") != "Bearer "+DemoToken {
+		r.Header.Get("User-Agent") != "LINE-BotSDK-Go/8.22.0" || r.Header.Get("Authorization") != "Bearer "+DemoToken {
 		t.Errorf("first request recorded as %+v", r)
 	}
 	if r := reqs[1]; r.Method != "POST" || r.Endpoint != EndpointRoomLeave || r.Status != 200 || !r.Time.Equal(testEpoch.Add(time.Minute)) {
