@@ -40,6 +40,9 @@ type Config struct {
 	RequestTimeout time.Duration // for each attempt
 	MaxRetries     int           // retries after the first attempt
 	RateLimit      float64       // requests per second across the whole client
+	// UserAgent names the program making the calls, e.g. "terraform-provider-line/1.0.0
+	// (+https://…) Terraform/1.14.0". It is sent before the SDK's own product token.
+	UserAgent string
 
 	Transport http.RoundTripper // the network; tests may replace it
 	Now       func() time.Time  // the clock that ages issued tokens; tests may replace it
@@ -84,7 +87,7 @@ func New(cfg Config) (*Client, error) {
 
 	c := &Client{
 		endpoint:       endpoint.String(),
-		httpClient:     newHTTPClient(cfg.Transport, limiter, cfg.RequestTimeout, cfg.MaxRetries),
+		httpClient:     newHTTPClient(cfg.Transport, limiter, cfg.RequestTimeout, cfg.MaxRetries, cfg.UserAgent),
 		attemptTimeout: cfg.RequestTimeout,
 		epochs:         map[string]uint64{},
 	}

@@ -56,6 +56,9 @@ type RequestError struct {
 	Attempts       int
 	TimedOut       bool          // the last attempt ran out of time
 	Cancelled      bool          // the caller's context ended (Ctrl-C, or its own deadline)
+	// Queued is set when the caller's context ended while the request was still waiting its
+	// turn in the shared rate limiter: no request went out for it.
+	Queued bool
 	AttemptTimeout time.Duration // the time each attempt was allowed
 	Err            error
 }
@@ -72,6 +75,20 @@ func (e *RequestError) Error() string {
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// RedirectError is a 3xx answer. LINE never redirects, so none is followed: a redirect means
+// the endpoint is not LINE (or a proxy in between rewrites), and following it would send the
+// access token or the channel secret to another host.
+type RedirectError struct {
+	Operation  string
+	StatusCode int
+	Location   string // the Location header, as sent
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s: the API endpoint answered %d, a redirect to %s; LINE never redirects, so the "+
+		"provider does not follow it and sent no credentials there", e.Operation, e.StatusCode, quoteShort(e.Location))
+}
 
 // MissingCredentialsError says that nothing was configured to authenticate with.
 type MissingCredentialsError struct{}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -28,13 +29,13 @@ const (
 //	retries (go-retryablehttp) → per-attempt timeout → rate limiter and log line → network
 //
 // The limiter sits under the retries, so that every attempt, retries included, takes a token.
-func newHTTPClient(base http.RoundTripper, limiter *rate.Limiter, attemptTimeout time.Duration, maxRetries int) *http.Client {
+func newHTTPClient(base http.RoundTripper, limiter *rate.Limiter, attemptTimeout time.Duration, maxRetries int, userAgent string) *http.Client {
 	if base == nil {
 		base = cleanhttp.DefaultPooledTransport()
 	}
 	retrying := &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: &observedTransport{next: base, limiter: limiter},
+			Transport: &observedTransport{next: base, limiter: limiter, userAgent: userAgent},
 			Timeout:   attemptTimeout,
 		},
 		Logger:         nil, // requests are logged through tflog by observedTransport
@@ -125,8 +126,9 @@ func countAttempt(_ retryablehttp.Logger, req *http.Request, attempt int) {
 
 // observedTransport makes each attempt wait for the shared rate limiter, then logs it.
 type observedTransport struct {
-	next    http.RoundTripper
-	limiter *rate.Limiter
+	next      http.RoundTripper
+	limiter   *rate.Limiter
+	userAgent string // put before the SDK's User-Agent
 }
 
 func (t *observedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -135,6 +137,11 @@ func (t *observedTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		if err := t.limiter.Wait(ctx); err != nil {
 			return nil, err
 		}
+	}
+	if t.userAgent != "" {
+		// RoundTrippers must not change the request they are given.
+		req = req.Clone(ctx)
+		req.Header.Set("User-Agent", strings.TrimSpace(t.userAgent+" "+req.Header.Get("User-Agent")))
 	}
 	// Masks set by the client keep the token out of this line, whatever it holds.
 	tflog.Trace(ctx, "LINE API request headers", map[string]any{

@@ -46,8 +46,20 @@ func adviceFor(data *providerData, err error) string {
 		reqErr    *lineclient.RequestError
 		tokenErr  *lineclient.TokenError
 		noCredErr *lineclient.MissingCredentialsError
+		redirErr  *lineclient.RedirectError
+		dlErr     *deadlineError
 	)
 	switch {
+	case errors.As(err, &dlErr) && errors.As(err, &reqErr) && reqErr.Queued:
+		return "The requests waited in the provider's own rate limiter until the deadline. Raise rate_limit " +
+			"in the provider block (LINE allows 2,000 requests per second per endpoint), lower -parallelism, or " +
+			"raise the deadline: " + dlErr.advice()
+	case errors.As(err, &dlErr):
+		return dlErr.advice()
+	case errors.As(err, &redirErr):
+		return "LINE's API never redirects. Check api_endpoint (or the " + envAPIEndpoint + " environment " +
+			"variable): it should be " + lineclient.DefaultEndpoint + ", or the address of a proxy that forwards " +
+			"requests without redirecting them."
 	case errors.As(err, &noCredErr):
 		return data.credentialsHint
 	case errors.As(err, &tokenErr) && tokenErr.Refused:
