@@ -52,13 +52,13 @@ func hasStatus(err error, status int) bool {
 // RequestError is a request that got no answer from LINE: it timed out, the connection
 // failed, or the caller cancelled it.
 type RequestError struct {
-	Operation      string
-	Attempts       int
-	TimedOut       bool          // the last attempt ran out of time
-	Cancelled      bool          // the caller's context ended (Ctrl-C, or its own deadline)
+	Operation string
+	Attempts  int
+	TimedOut  bool // the last attempt ran out of time
+	Cancelled bool // the caller's context ended (Ctrl-C, or its own deadline)
 	// Queued is set when the caller's context ended while the request was still waiting its
 	// turn in the shared rate limiter: no request went out for it.
-	Queued bool
+	Queued         bool
 	AttemptTimeout time.Duration // the time each attempt was allowed
 	Err            error
 }
