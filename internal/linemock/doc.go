@@ -110,11 +110,33 @@
 // # Faults
 //
 // SetFault(endpoint, Fault) injects trouble into one endpoint, named as in Request.Endpoint,
-// or into all of them with "*". An endpoint's own Fault replaces the "*" one. One random
-// draw per request (seeded by WithSeed) gives 429 below Rate429, else 500 below
-// Rate429+Rate500. A Hang blocks until the client gives up (the request is then recorded
-// with Status 0) or Close is called (it then answers 500). Faults never apply to unknown
-// paths or to the controls.
+// or into all of them with "*". An endpoint's own Fault replaces the "*" one. In order:
+//
+//   - Latency is waited.
+//   - Hang blocks until the client gives up (the request is then recorded with Status 0)
+//     or Close is called (it then answers 500). The token endpoint hangs the same way.
+//   - RedirectTo answers 307 Temporary Redirect with Location: RedirectTo + the request's
+//     path and query, and does nothing else (LINE never redirects; a client must not follow).
+//   - One random draw gives 429 (LINE's rate-limit answer) below Rate429, else 500 below
+//     Rate429+Rate500; nothing is carried out.
+//   - A second draw, below LostResponse, lets the request be carried out in full (auth,
+//     rate limit, the handler: a leave leaves, a push is sent), then answers 500
+//     {"message":"Internal server error"} instead; the recorded Request has Status 500 and
+//     Lost true.
+//
+// Faults never apply to unknown paths or to the controls.
+//
+// The draws come from a fresh random seed for every Server, unless WithSeed gives one:
+// tests under faults must hold for any seed. Seed() returns it, GET /_mock/faults shows it,
+// and the command prints it on stderr; WithSeed(seed) (or -seed) replays a run's draws.
+//
+// # Rate limit
+//
+// Each endpoint has a token bucket, as LINE's (per channel and endpoint; the mock is one
+// channel), holding one second's worth and refilled continuously by the wall clock.
+// WithRateLimit(n) sets it at New (default 2,000/s, LINE's), SetRateLimit(n) at any time
+// (every bucket starts full again); 0 turns it off. A refused request answers 429 "The API
+// rate limit has been exceeded. Try again later.", after auth and before the other checks.
 //
 // # Recorded requests
 //
@@ -144,10 +166,14 @@
 //	GET    /_mock/state                           Snapshot, as fixture JSON
 //	GET    /_mock/requests                        {"requests":[…],"counts":{endpoint: n},"total":n}
 //	DELETE /_mock/requests                        ResetRequests → {}
-//	GET    /_mock/faults                          {endpoint: fault, …}
-//	PUT    /_mock/faults/{endpoint}               SetFault, body {"latency":"20ms","rate429":0.3,"rate500":0.1,"hang":false}
+//	GET    /_mock/faults                          {"seed":n,"faults":{endpoint: fault, …}}
+//	PUT    /_mock/faults/{endpoint}               SetFault, body {"latency":"20ms","rate429":0.3,"rate500":0.1,
+//	                                              "lost_response":0.5,"redirect_to":"http://host:port","hang":false}
+//	                                              (every field optional) → the fault as stored
 //	DELETE /_mock/faults/{endpoint}               clears one endpoint's fault → {}
 //	DELETE /_mock/faults                          ClearFaults → {}
+//	GET    /_mock/rate-limit                      {"per_second":n} (0 = off)
+//	PUT    /_mock/rate-limit                      SetRateLimit, body {"per_second":n} → same
 //
 // {endpoint} is "*" or an endpoint name, path-escaped: GET%20/v2/bot/info, or
 // POST%20/v2/bot/group/%7BgroupId%7D/leave.

@@ -32,7 +32,10 @@ type endpoint struct {
 	// messaging marks Messaging API endpoints: bearer auth and the X-Line-Retry-Key check
 	// apply to them, not to the token endpoint.
 	messaging bool
-	handle    func(s *Server, w http.ResponseWriter, r *http.Request)
+	// retryKey marks the endpoints that accept X-Line-Retry-Key (push); every other
+	// Messaging API endpoint answers 400 to it.
+	retryKey bool
+	handle   func(s *Server, w http.ResponseWriter, r *http.Request)
 }
 
 var groupKind = chatKind{param: "groupId", valid: isGroupID, group: true}

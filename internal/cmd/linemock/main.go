@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	latency := fs.Duration("latency", 0, "latency added to every LINE request, e.g. 20ms")
 	rate429 := fs.Float64("rate-429", 0, "probability (0-1) of answering 429 on any LINE endpoint")
 	rate500 := fs.Float64("rate-500", 0, "probability (0-1) of answering 500 on any LINE endpoint")
-	seed := fs.Int64("seed", 0, "seed for fault injection (default: random)")
+	seed := fs.Int64("seed", 0, "seed for fault injection (default: a fresh random one, printed on stderr)")
 	rateLimit := fs.Int("rate-limit", linemock.DefaultRateLimit, "LINE's per-endpoint limit in requests/second; 0 turns it off")
 	printFixture := fs.Bool("print-fixture", false, "print the built-in demo fixture as JSON and exit")
 	fs.Usage = func() {
@@ -109,6 +109,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "linemock: %v\n", err)
 		return 1
 	}
+	// The seed goes to stderr (stdout's first line is the contract below), so that a run
+	// whose faults went wrong can be replayed with -seed.
+	fmt.Fprintf(stderr, "linemock: fault seed %d (replay with -seed %d)\n", mock.Seed(), mock.Seed())
 	// The first line of output is the contract with scripts and tests: they read it to learn
 	// the port. Writes to an *os.File are unbuffered, so it is out as soon as this returns.
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
