@@ -24,7 +24,7 @@ import (
 // OpenAPI schemas, and every error body against their ErrorResponse schemas. LINE's schemas
 // allow properties they do not declare, so the tests also refuse undeclared properties, and
 // they check "uri" formats (which kin-openapi does not check by default) as https URLs: an
-// empty pictureUrl would fail there.
+// empty pictureUrl would fail there. Error shapes: REFERENCE.md §3.
 
 const openAPIDir = "testdata/line-openapi"
 
@@ -252,7 +252,7 @@ func TestContract(t *testing.T) {
 		messaging.validateError(t, "429", a.body)
 		cases++
 	}
-	// The JWT variant's 404 uses the Messaging API error shape (line-api.md §5.1).
+	// The JWT variant's 404 uses the Messaging API error shape (REFERENCE.md §3, §9).
 	a = callBody(t, ts3, "POST", "/oauth2/v3/token", map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 		"grant_type=client_credentials&client_assertion_type="+url.QueryEscape(jwtBearerAssertionType)+"&client_assertion=x.y.z")
 	messaging.validateError(t, "JWT token request", a.body)

@@ -1,9 +1,10 @@
 // Package linemock is a mock of the LINE Messaging API endpoints the provider uses: the
-// group, room and bot-info endpoints (line-api.md §2–§4) and the stateless token endpoint
-// (§5.1). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
+// group, room and bot-info endpoints (REFERENCE.md §6–§8) and the stateless token endpoint
+// (§9). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
 // demo and scripts.
 //
-// It follows shared/line-api.md, LINE's behaviour as its reference documents it, and
+// It follows REFERENCE.md, LINE's behaviour as LINE's reference documents it (each fact
+// with its source URL at LINE), and
 // LINE's OpenAPI files for paths and response schemas (the contract tests check every
 // success body against them). It deliberately shares no code with internal/lineclient: two
 // independent readings of LINE catch each other's mistakes.
@@ -25,7 +26,7 @@
 // # Check order
 //
 // Every request to an endpoint goes through these steps; the first that fails answers
-// (line-api.md §6.3, with the mock's own fault injection in front):
+// (REFERENCE.md §12, with the mock's own fault injection in front):
 //
 //  1. Latency from WithLatency, then the endpoint's Fault (latency, hang, injected 429/500).
 //  2. 401: no Authorization header, a scheme other than Bearer, or an empty token →
@@ -51,29 +52,29 @@
 // {"error": ..., "error_description": ...}). pictureUrl, premiumId and next are left out
 // when empty, never sent as "".
 //
-// # Choices where LINE's behaviour is unknown ([?] and open questions in line-api.md §8)
+// # Choices where LINE's behaviour is unknown (REFERENCE.md §13)
 //
-//   - Check order (§8.1): as listed above. 403 comes before 404, and 404 before a bad start.
+//   - Check order: as listed above. 403 comes before 404, and 404 before a bad start.
 //     Faults come before everything, so an injected 429 looks to a client exactly like
 //     LINE's own.
-//   - Bad userId text (§8.2): "The value for the 'userId' parameter is invalid", by analogy.
+//   - Bad userId text: "The value for the 'userId' parameter is invalid", by analogy.
 //     When both IDs are malformed, the chat ID is reported.
-//   - X-Line-Retry-Key (§8.2): 400 "The X-Line-Retry-Key header is not supported by this
+//   - X-Line-Retry-Key: 400 "The X-Line-Retry-Key header is not supported by this
 //     API", whatever the header's value, even empty.
-//   - members/count (§8.3) counts members without consent (they are only left out of
+//   - members/count counts members without consent (they are only left out of
 //     memberIds and their profile is 404). It never counts the bot: the bot's presence is
 //     botJoined, and a fixture cannot list the bot as a member. Pending invitations are not
 //     modelled.
-//   - The bot's ID never appears in memberIds (§8.4), and its member profile is 404.
-//   - X-Line-Request-Id (§8.5) is on every answer: the token endpoint's, unknown paths' and
+//   - The bot's ID never appears in memberIds, and its member profile is 404.
+//   - X-Line-Request-Id is on every answer: the token endpoint's, unknown paths' and
 //     the /_mock/ controls' too.
-//   - Content-Type (§8.6) is exactly "application/json", without a charset.
-//   - Unknown path (§8.6): 404 {"message":"Not found"}. A known path with the wrong method:
+//   - Content-Type is exactly "application/json", without a charset.
+//   - Unknown path: 404 {"message":"Not found"}. A known path with the wrong method:
 //     405 {"message":"Method not allowed"} with an Allow header (HEAD on a GET path is 405
 //     too). Paths with "..", "." or "//" segments are unknown paths (no redirect), and so
 //     are trailing slashes.
-//   - The verify endpoints (§8.7) are not served: they are unknown paths.
-//   - Continuation tokens (§8.8) are opaque, URL-safe base64 strings of about 80 characters.
+//   - The verify endpoints are not served: they are unknown paths.
+//   - Continuation tokens are opaque, URL-safe base64 strings of about 80 characters.
 //     Each carries its chat, the offset of the next page and its issue time, signed with a
 //     key private to the Server, so nothing is stored: a token from another Server (or
 //     after a restart) is invalid. A token may be used again while it lives. A page is cut

@@ -41,7 +41,7 @@ type endpoint struct {
 var groupKind = chatKind{param: "groupId", valid: isGroupID, group: true}
 var roomKind = chatKind{param: "roomId", valid: isRoomID}
 
-// endpoints lists every endpoint in a fixed order (the order of line-api.md §2–§5).
+// endpoints lists every endpoint in a fixed order (the order of REFERENCE.md §6–§9).
 var endpoints = []endpoint{
 	{name: EndpointGroupSummary, handle: (*Server).groupSummary},
 	{name: EndpointGroupMemberCount, handle: groupKind.memberCount},

@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// LINE's literal error messages (line-api.md §1.4), and the mock's own choices where LINE's
+// LINE's literal error messages (REFERENCE.md §4), and the mock's own choices where LINE's
 // text is unknown (marked "choice"; see doc.go).
 const (
 	msgAuthHeaderRequired = "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'"

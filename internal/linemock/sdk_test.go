@@ -102,7 +102,7 @@ func TestSDK(t *testing.T) {
 		t.Errorf("LeaveRoom twice: %v (a room the bot is not in answers 200)", err)
 	}
 
-	// The SDK's requests carried what line-api.md §1.1 says they carry.
+	// The SDK's requests carried what REFERENCE.md §1 says they carry.
 	for _, r := range s.Requests() {
 		if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "LINE-BotSDK-Go/") {
 			t.Errorf("%s: User-Agent %q", r.Endpoint, ua)

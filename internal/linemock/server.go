@@ -17,7 +17,7 @@ import (
 )
 
 // DefaultRateLimit is LINE's limit for every endpoint the mock serves: 2,000 requests per
-// second per endpoint (line-api.md §1.5).
+// second per endpoint (REFERENCE.md §5).
 const DefaultRateLimit = 2000
 
 // Server is the mock LINE API. It is an http.Handler; start it with httptest.NewServer or
