@@ -41,6 +41,8 @@ func (s *Server) newControlMux() *http.ServeMux {
 		{"/_mock/faults", map[string]http.HandlerFunc{"GET": s.ctlFaults, "DELETE": s.ctlClearFaults}},
 		{"/_mock/faults/{endpoint...}", map[string]http.HandlerFunc{"PUT": s.ctlSetFault, "DELETE": s.ctlDeleteFault}},
 		{"/_mock/rate-limit", map[string]http.HandlerFunc{"GET": s.ctlGetRateLimit, "PUT": s.ctlSetRateLimit}},
+		{"/_mock/quota", map[string]http.HandlerFunc{"GET": s.ctlGetQuota, "PUT": s.ctlSetQuota}},
+		{"/_mock/messages", map[string]http.HandlerFunc{"GET": s.ctlMessages, "DELETE": s.ctlResetMessages}},
 	}
 	mux := http.NewServeMux()
 	for _, rt := range routes {

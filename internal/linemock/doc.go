@@ -1,6 +1,6 @@
 // Package linemock is a mock of the LINE Messaging API endpoints the provider uses: the
-// group, room and bot-info endpoints (REFERENCE.md §6–§8) and the stateless token endpoint
-// (§9). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
+// group, room and bot-info endpoints (REFERENCE.md §6–§8), the stateless token endpoint
+// (§9), and push with the message quota (§14). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
 // demo and scripts.
 //
 // It follows REFERENCE.md, LINE's behaviour as LINE's reference documents it (each fact
@@ -22,6 +22,9 @@
 //	POST /v2/bot/room/{roomId}/leave
 //	GET  /v2/bot/info
 //	POST /oauth2/v3/token
+//	POST /v2/bot/message/push
+//	GET  /v2/bot/message/quota
+//	GET  /v2/bot/message/quota/consumption
 //
 // # Check order
 //
@@ -35,7 +38,8 @@
 //     the access token in the authorization header is valid." (not for the token endpoint).
 //  3. 429 from the per-endpoint token bucket: "The API rate limit has been exceeded. Try
 //     again later."
-//  4. 400 when an X-Line-Retry-Key header is present (not for the token endpoint).
+//  4. 400 when an X-Line-Retry-Key header is present (not for the token endpoint, nor for
+//     push, which takes one: see "Push and quota").
 //  5. 400 for a malformed chat ID, then for a malformed user ID: "The value for the
 //     'groupId' parameter is invalid" (or 'roomId', 'userId').
 //  6. 403 on members/ids when the account is not verified: "Access to this API is not
@@ -102,10 +106,50 @@
 //     take from the bucket.
 //   - Leave requests arrive with no body and no Content-Type; the body is never read.
 //
+// # Push and quota
+//
+// POST /v2/bot/message/push checks, after auth and the rate limit, in this order (REFERENCE.md
+// §14; the order is the mock's choice):
+//
+//  1. X-Line-Retry-Key: an empty value is no key (the SDK always sends the header); a value
+//     that is not a hex UUID (8-4-4-4-12) → 400 "The value for the 'X-Line-Retry-Key'
+//     header is invalid" (choice).
+//  2. A key accepted (2xx, or carried out under LostResponse) less than 24 hours ago by the
+//     mock's clock → 409 {"message":"The retry key is already accepted","sentMessages":[…the
+//     original…]} with X-Line-Accepted-Request-Id: the first request's X-Line-Request-Id,
+//     whatever the new body. Keys are compared case-insensitively; a request that failed
+//     does not use its key up.
+//  3. A body that is not one JSON object → 400 "The request body could not be parsed as
+//     JSON" (choice). A property of the wrong JSON type, or a 'to' that is not U/C/R + 32
+//     lowercase hex digits → 400 "The property, '<name>', in the request body is invalid
+//     (line: -, column: -)".
+//  4. Schema errors, all together → 400 "The request body has N error(s)" with details
+//     {message, property}: 'to' empty or missing ("May not be empty"/"to"); not 1–5
+//     messages ("Size must be between 1 and 5"/"messages"); a message without type, or
+//     with empty text ("May not be empty"/"messages[i].type" or ".text"); text over 5,000
+//     UTF-16 code units ("Length must be between 0 and 5000"/"messages[i].text"); a type
+//     other than "text" ("Only text messages are supported by the mock LINE API", choice:
+//     the mock serves text only). Unknown fields are ignored; notificationDisabled and
+//     customAggregationUnits may be null (the SDK sends null), and units are ignored.
+//  5. A recipient that cannot be reached → 400 "Failed to send messages": an unknown user,
+//     the bot itself, or a group or room that is unknown or that the bot is not in.
+//  6. Usage + the push's charge over the month's limit → 429 "You have reached your monthly
+//     limit." The charge is per person, not per message object: a chat's members/count
+//     (the bot excluded), or 1 for a user. The mock does not model blocked users or friends.
+//  7. Sent: 200 {"sentMessages":[{"id":"<18 digits>","quoteToken":"…"}, …]}, one per
+//     message, in order. The push is recorded (PushedMessages) and charged.
+//
+// GET /v2/bot/message/quota answers {"type":"none"} (the default: no limit) or
+// {"type":"limited","value":n}; GET /v2/bot/message/quota/consumption answers
+// {"totalUsage":n}. The usage starts from 0 when the mock's clock enters a new calendar month
+// in Japan time (UTC+9; choice). Neither the quota nor the usage nor the pushed messages are
+// part of Snapshot.
+//
 // # Time
 //
-// A Clock (WithClock; ManualClock in tests) decides when issued access tokens (15 minutes)
-// and continuation tokens (24 hours) expire, and stamps recorded requests. Latency, hangs
+// A Clock (WithClock; ManualClock in tests) decides when issued access tokens (15 minutes),
+// continuation tokens (24 hours) and retry keys (24 hours) expire and when a month's usage
+// starts again, and stamps recorded requests and pushed messages. Latency, hangs
 // and the rate limit use real time.
 //
 // # Faults
@@ -175,6 +219,13 @@
 //	DELETE /_mock/faults                          ClearFaults → {}
 //	GET    /_mock/rate-limit                      {"per_second":n} (0 = off)
 //	PUT    /_mock/rate-limit                      SetRateLimit, body {"per_second":n} → same
+//	GET    /_mock/quota                           {"limit":n,"used":n} (limit -1 = no limit)
+//	PUT    /_mock/quota                           SetMessageQuota and/or SetMessageUsage, body
+//	                                              {"limit":n,"used":n} (either optional) → same as GET
+//	GET    /_mock/messages                        PushedMessages: {"messages":[{"to","texts",
+//	                                              "notificationDisabled","retryKey","requestId",
+//	                                              "sentMessageIds","charged","time"}, …]}
+//	DELETE /_mock/messages                        ResetPushed → {} (usage and retry keys stay)
 //
 // {endpoint} is "*" or an endpoint name, path-escaped: GET%20/v2/bot/info, or
 // POST%20/v2/bot/group/%7BgroupId%7D/leave.

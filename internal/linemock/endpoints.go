@@ -20,6 +20,10 @@ const (
 	EndpointBotInfo            = "GET /v2/bot/info"
 	EndpointStatelessToken     = "POST /oauth2/v3/token"
 
+	EndpointPushMessage             = "POST /v2/bot/message/push"
+	EndpointMessageQuota            = "GET /v2/bot/message/quota"
+	EndpointMessageQuotaConsumption = "GET /v2/bot/message/quota/consumption"
+
 	// AllEndpoints, given to SetFault, applies a fault to every endpoint above.
 	AllEndpoints = "*"
 )
@@ -41,7 +45,7 @@ type endpoint struct {
 var groupKind = chatKind{param: "groupId", valid: isGroupID, group: true}
 var roomKind = chatKind{param: "roomId", valid: isRoomID}
 
-// endpoints lists every endpoint in a fixed order (the order of REFERENCE.md §6–§9).
+// endpoints lists every endpoint in a fixed order (the order of REFERENCE.md §6–§9, then §14).
 var endpoints = []endpoint{
 	{name: EndpointGroupSummary, handle: (*Server).groupSummary},
 	{name: EndpointGroupMemberCount, handle: groupKind.memberCount},
@@ -54,6 +58,9 @@ var endpoints = []endpoint{
 	{name: EndpointRoomLeave, handle: roomKind.leave},
 	{name: EndpointBotInfo, handle: (*Server).botInfo},
 	{name: EndpointStatelessToken, handle: (*Server).issueStatelessToken},
+	{name: EndpointPushMessage, handle: (*Server).pushMessage},
+	{name: EndpointMessageQuota, handle: (*Server).messageQuota},
+	{name: EndpointMessageQuotaConsumption, handle: (*Server).messageQuotaConsumption},
 }
 
 func init() {
@@ -61,6 +68,7 @@ func init() {
 		ep := &endpoints[i]
 		ep.method, ep.path, _ = strings.Cut(ep.name, " ")
 		ep.messaging = ep.name != EndpointStatelessToken
+		ep.retryKey = ep.name == EndpointPushMessage
 	}
 }
 

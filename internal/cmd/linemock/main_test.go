@@ -135,7 +135,10 @@ func TestServesFixtureFileWithFlags(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd, url, _ := start(t, bin, "-fixture", path, "-latency", "50ms", "-rate-limit", "2")
+	cmd, url, _ := start(t, bin, "-fixture", path, "-latency", "50ms", "-rate-limit", "2", "-message-quota", "30")
+	if status, body := get(t, url+"/v2/bot/message/quota"); status != 200 || string(body) != `{"type":"limited","value":30}` {
+		t.Errorf("-message-quota 30: %d %s", status, body)
+	}
 	begin := time.Now()
 	status, body := get(t, url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
 	if status != 200 || !strings.Contains(string(body), "From a file") {
@@ -213,6 +216,7 @@ func TestRefusesBadInput(t *testing.T) {
 		{"missing fixture", []string{"-fixture", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{"rate out of range", []string{"-rate-429", "1.5"}, "-rate-429 1.5: want a probability from 0 to 1"},
 		{"negative latency", []string{"-latency", "-1s"}, "-latency"},
+		{"message quota below -1", []string{"-message-quota", "-2"}, "-message-quota -2: want -1 (no limit) or more"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined: -nope"},
 		{"stray argument", []string{"extra"}, `unexpected argument "extra"`},
 	}
