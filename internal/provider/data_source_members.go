@@ -53,7 +53,8 @@ func (d *membersDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 			"profiles": schema.ListNestedAttribute{
 				Computed: true,
 				MarkdownDescription: "With `include_profiles`, the members' profiles in LINE's member order; null " +
-					"otherwise. A member who leaves between the listing and the profile read is left out, with a warning.",
+					"otherwise. A member who leaves between the listing and the profile read is left out, with a warning; " +
+					"if the bot itself is removed meanwhile, the read fails.",
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"user_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "The member's user ID."},

@@ -257,3 +257,29 @@ data "line_room_members" "room" {
 		}},
 	})
 }
+
+// The bot removed between the listing and the profile reads: every profile read answers 404,
+// and the read fails with the not-in-chat error instead of an empty list and a warning per
+// member. (Needs the client to check the membership when every profile read answers 404.)
+func TestAccGroupMembersDataSource_botRemovedDuringRead(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	mock.SetFault(linemock.EndpointGroupMemberProfile, linemock.Fault{Latency: 500 * time.Millisecond})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			PreConfig: afterListing(t, mock, linemock.EndpointGroupMemberIDs, func() error {
+				return mock.KickBot(linemock.DemoGroupOps)
+			}),
+			Config: mock.config(`
+data "line_group_members" "ops" {
+  group_id         = "` + linemock.DemoGroupOps + `"
+  include_profiles = true
+}`),
+			ExpectError: wrapped(`Unable to read the profiles of the members of group chat ` + linemock.DemoGroupOps + `.*` +
+				`LINE answered 404`),
+		}},
+	})
+	if mock.botJoined(t, linemock.DemoGroupOps) {
+		t.Fatal("the bot is still in the group: the test did not remove it")
+	}
+}
