@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -27,7 +28,10 @@ const (
 	envChannelSecret = "LINE_CHANNEL_SECRET"
 )
 
-var _ provider.Provider = (*lineProvider)(nil)
+var (
+	_ provider.Provider            = (*lineProvider)(nil)
+	_ provider.ProviderWithActions = (*lineProvider)(nil)
+)
 
 type lineProvider struct {
 	version string
@@ -137,7 +141,7 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		data := &providerData{unknown: true}
-		resp.DataSourceData, resp.ResourceData = data, data
+		resp.DataSourceData, resp.ResourceData, resp.ActionData = data, data, data
 		return
 	}
 
@@ -170,7 +174,7 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 	data := &providerData{client: client, credentialsHint: credentialsHint(clientCfg)}
-	resp.DataSourceData, resp.ResourceData = data, data
+	resp.DataSourceData, resp.ResourceData, resp.ActionData = data, data, data
 }
 
 // credentialsHint explains, for an error at use, what is missing.
@@ -212,5 +216,12 @@ func (p *lineProvider) DataSources(context.Context) []func() datasource.DataSour
 		newMemberProfileDataSource(groupKind),
 		newMemberProfileDataSource(roomKind),
 		newBotMembershipDataSource,
+		newMessageQuotaDataSource,
+	}
+}
+
+func (p *lineProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		newPushMessageAction,
 	}
 }
