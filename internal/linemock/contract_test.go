@@ -24,7 +24,7 @@ import (
 // OpenAPI schemas, and every error body against their ErrorResponse schemas. LINE's schemas
 // allow properties they do not declare, so the tests also refuse undeclared properties, and
 // they check "uri" formats (which kin-openapi does not check by default) as https URLs: an
-// empty pictureUrl would fail there.
+// empty pictureUrl would fail there. Error shapes: REFERENCE.md §3.
 
 const openAPIDir = "testdata/line-openapi"
 
@@ -252,7 +252,7 @@ func TestContract(t *testing.T) {
 		messaging.validateError(t, "429", a.body)
 		cases++
 	}
-	// The JWT variant's 404 uses the Messaging API error shape (line-api.md §5.1).
+	// The JWT variant's 404 uses the Messaging API error shape (REFERENCE.md §3, §9).
 	a = callBody(t, ts3, "POST", "/oauth2/v3/token", map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
 		"grant_type=client_credentials&client_assertion_type="+url.QueryEscape(jwtBearerAssertionType)+"&client_assertion=x.y.z")
 	messaging.validateError(t, "JWT token request", a.body)
@@ -329,4 +329,69 @@ func TestOpenAPICopiesMatchShared(t *testing.T) {
 			t.Errorf("%s differs from %s", filepath.Join(openAPIDir, name), filepath.Join(shared, name))
 		}
 	}
+}
+
+// TestContractPushAndQuota checks the push and quota bodies (REFERENCE.md §14) against
+// LINE's schemas: the 200s, and the error bodies the spec declares for push (400 with
+// details, 409 with sentMessages, 429).
+func TestContractPushAndQuota(t *testing.T) {
+	messaging := loadSpec(t, "messaging-api.yml")
+	s, ts, _ := newTestServer(t, nil)
+	cases := 0
+	success := func(method, path, body string, header map[string]string) answer {
+		t.Helper()
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		a := callBody(t, ts, method, path, header, body)
+		messaging.validateSuccess(t, req, a)
+		cases++
+		return a
+	}
+	const key = "d3d3d3d3-1111-4222-8333-444444444444"
+	body := pushBody(DemoGroupOps, "one", "two", "three", "four", "five")
+	// The body the mock accepts is one LINE's schema accepts (less the SDK's
+	// "customAggregationUnits":null, which the schema does not allow but LINE takes).
+	reqSchema := messaging.doc.Components.Schemas["PushMessageRequest"]
+	var reqValue any
+	if err := json.Unmarshal([]byte(strings.Replace(body, `,"customAggregationUnits":null`, "", 1)), &reqValue); err != nil {
+		t.Fatal(err)
+	}
+	if err := reqSchema.Value.VisitJSON(reqValue, openapi3.MultiErrors()); err != nil {
+		t.Errorf("push body %s does not match PushMessageRequest: %v", body, err)
+	}
+	success("POST", pushPath, body, withKey(key))
+	success("POST", pushPath, pushBody(DemoUserAiko, "one"), jsonHeader)
+	success("GET", "/v2/bot/message/quota", "", nil)
+	success("GET", "/v2/bot/message/quota/consumption", "", nil)
+	s.SetMessageQuota(100)
+	if a := success("GET", "/v2/bot/message/quota", "", nil); !strings.Contains(string(a.body), `"value":100`) {
+		t.Errorf("limited quota: %s", a.body)
+	}
+
+	for _, c := range []struct {
+		name   string
+		header map[string]string
+		body   string
+		status int
+	}{
+		{"409 retry key", withKey(key), body, 409},
+		{"400 details", jsonHeader, `{"to":"","messages":[]}`, 400},
+		{"400 to", jsonHeader, pushBody("someone", "x"), 400},
+		{"400 recipient", jsonHeader, pushBody(DemoGroupNotJoined, "x"), 400},
+		{"400 retry key", withKey("nope"), body, 400},
+	} {
+		a := callBody(t, ts, "POST", pushPath, c.header, c.body)
+		if a.status != c.status {
+			t.Errorf("%s: status %d %s, want %d", c.name, a.status, a.body, c.status)
+		}
+		messaging.validateError(t, c.name, a.body)
+		cases++
+	}
+	s.SetMessageQuota(0)
+	a := callBody(t, ts, "POST", pushPath, jsonHeader, pushBody(DemoRoom, "x"))
+	if a.status != 429 {
+		t.Errorf("monthly limit: %d", a.status)
+	}
+	messaging.validateError(t, "429 monthly limit", a.body)
+	cases++
+	t.Logf("push and quota contract cases: %d", cases)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,9 @@ func (s *Server) newControlMux() *http.ServeMux {
 		{"/_mock/requests", map[string]http.HandlerFunc{"GET": s.ctlRequests, "DELETE": s.ctlResetRequests}},
 		{"/_mock/faults", map[string]http.HandlerFunc{"GET": s.ctlFaults, "DELETE": s.ctlClearFaults}},
 		{"/_mock/faults/{endpoint...}", map[string]http.HandlerFunc{"PUT": s.ctlSetFault, "DELETE": s.ctlDeleteFault}},
+		{"/_mock/rate-limit", map[string]http.HandlerFunc{"GET": s.ctlGetRateLimit, "PUT": s.ctlSetRateLimit}},
+		{"/_mock/quota", map[string]http.HandlerFunc{"GET": s.ctlGetQuota, "PUT": s.ctlSetQuota}},
+		{"/_mock/messages", map[string]http.HandlerFunc{"GET": s.ctlMessages, "DELETE": s.ctlResetMessages}},
 	}
 	mux := http.NewServeMux()
 	for _, rt := range routes {
@@ -220,20 +224,33 @@ func (s *Server) ctlResetRequests(w http.ResponseWriter, r *http.Request) {
 
 // faultJSON is Fault on the wire: latency as a Go duration string such as "20ms".
 type faultJSON struct {
-	Latency string  `json:"latency,omitempty"`
-	Rate429 float64 `json:"rate429,omitempty"`
-	Rate500 float64 `json:"rate500,omitempty"`
-	Hang    bool    `json:"hang,omitempty"`
+	Latency      string  `json:"latency,omitempty"`
+	Rate429      float64 `json:"rate429,omitempty"`
+	Rate500      float64 `json:"rate500,omitempty"`
+	LostResponse float64 `json:"lost_response,omitempty"`
+	RedirectTo   string  `json:"redirect_to,omitempty"`
+	Hang         bool    `json:"hang,omitempty"`
+}
+
+func faultToJSON(f Fault) faultJSON {
+	fj := faultJSON{Rate429: f.Rate429, Rate500: f.Rate500, LostResponse: f.LostResponse, RedirectTo: f.RedirectTo, Hang: f.Hang}
+	if f.Latency > 0 {
+		fj.Latency = f.Latency.String()
+	}
+	return fj
+}
+
+// faultsBody is GET /_mock/faults: the seed of the draws, so that a failing run can be
+// replayed with -seed or WithSeed, and the fault of each endpoint.
+type faultsBody struct {
+	Seed   int64                `json:"seed"`
+	Faults map[string]faultJSON `json:"faults"`
 }
 
 func (s *Server) ctlFaults(w http.ResponseWriter, r *http.Request) {
-	out := map[string]faultJSON{}
+	out := faultsBody{Seed: s.Seed(), Faults: map[string]faultJSON{}}
 	for ep, f := range s.faultsSnapshot() {
-		fj := faultJSON{Rate429: f.Rate429, Rate500: f.Rate500, Hang: f.Hang}
-		if f.Latency > 0 {
-			fj.Latency = f.Latency.String()
-		}
-		out[ep] = fj
+		out.Faults[ep] = faultToJSON(f)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -272,15 +289,22 @@ func (s *Server) ctlSetFault(w http.ResponseWriter, r *http.Request) {
 	for _, rate := range []struct {
 		name  string
 		value float64
-	}{{"rate429", fj.Rate429}, {"rate500", fj.Rate500}} {
+	}{{"rate429", fj.Rate429}, {"rate500", fj.Rate500}, {"lost_response", fj.LostResponse}} {
 		if !(rate.value >= 0 && rate.value <= 1) {
 			writeError(w, http.StatusBadRequest, fmt.Sprintf("%s %v: want a probability from 0 to 1", rate.name, rate.value))
 			return
 		}
 	}
-	f.Rate429, f.Rate500, f.Hang = fj.Rate429, fj.Rate500, fj.Hang
+	if fj.RedirectTo != "" {
+		u, err := url.Parse(fj.RedirectTo)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("redirect_to %q: want a base URL such as \"http://127.0.0.1:9999\"", fj.RedirectTo))
+			return
+		}
+	}
+	f.Rate429, f.Rate500, f.LostResponse, f.RedirectTo, f.Hang = fj.Rate429, fj.Rate500, fj.LostResponse, fj.RedirectTo, fj.Hang
 	s.SetFault(ep, f)
-	writeJSON(w, http.StatusOK, fj)
+	writeJSON(w, http.StatusOK, faultToJSON(s.faultsSnapshot()[ep]))
 }
 
 func (s *Server) ctlDeleteFault(w http.ResponseWriter, r *http.Request) {
@@ -295,4 +319,27 @@ func (s *Server) ctlDeleteFault(w http.ResponseWriter, r *http.Request) {
 func (s *Server) ctlClearFaults(w http.ResponseWriter, r *http.Request) {
 	s.ClearFaults()
 	writeJSON(w, http.StatusOK, emptyObject{})
+}
+
+// rateLimitBody is GET and PUT /_mock/rate-limit.
+type rateLimitBody struct {
+	PerSecond *int `json:"per_second"`
+}
+
+func (s *Server) ctlGetRateLimit(w http.ResponseWriter, r *http.Request) {
+	n := s.RateLimit()
+	writeJSON(w, http.StatusOK, rateLimitBody{&n})
+}
+
+func (s *Server) ctlSetRateLimit(w http.ResponseWriter, r *http.Request) {
+	var body rateLimitBody
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	if body.PerSecond == nil || *body.PerSecond < 0 {
+		writeError(w, http.StatusBadRequest, `"per_second" is required: requests per second per endpoint, 0 for no limit`)
+		return
+	}
+	s.SetRateLimit(*body.PerSecond)
+	s.ctlGetRateLimit(w, r)
 }

@@ -2,6 +2,7 @@ package linemock
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -263,7 +264,7 @@ func TestControlsHTTP(t *testing.T) {
 	path := "/_mock/faults/" + url.PathEscape(EndpointBotInfo)
 	ok(ctl("PUT", path, `{"rate429":1}`), `{"rate429":1}`)
 	wantError(t, get(t, ts, "/v2/bot/info"), 429, msgRateLimited)
-	ok(ctl("GET", "/_mock/faults", ""), `{"GET /v2/bot/info":{"rate429":1}}`)
+	ok(ctl("GET", "/_mock/faults", ""), fmt.Sprintf(`{"seed":%d,"faults":{"GET /v2/bot/info":{"rate429":1}}}`, s.Seed()))
 	ok(ctl("DELETE", path, ""), "{}")
 	if a := get(t, ts, "/v2/bot/info"); a.status != 200 {
 		t.Errorf("after deleting the fault: %d", a.status)
@@ -317,5 +318,91 @@ func TestControlsNotFaultedNorAuthenticated(t *testing.T) {
 		if a.status != http.StatusOK {
 			t.Fatalf("/_mock/state under faults and rate limit: %d", a.status)
 		}
+	}
+}
+
+func TestControlsHTTPNewFaultsAndRateLimit(t *testing.T) {
+	s, ts, _ := newTestServer(t, nil)
+	ctl := func(method, path, body string) answer {
+		t.Helper()
+		return callBody(t, ts, method, path, map[string]string{"Authorization": "", "Content-Type": "application/json"}, body)
+	}
+	okBody := func(a answer, want string) {
+		t.Helper()
+		if a.status != 200 || string(a.body) != want {
+			t.Errorf("answer %d %s, want 200 %s", a.status, a.body, want)
+		}
+	}
+
+	leave := "/_mock/faults/" + url.PathEscape(EndpointGroupLeave)
+	okBody(ctl("PUT", leave, `{"lost_response":1}`), `{"lost_response":1}`)
+	if f := s.faultsSnapshot()[EndpointGroupLeave]; f != (Fault{LostResponse: 1}) {
+		t.Errorf("stored %+v", f)
+	}
+	wantError(t, post(t, ts, "/v2/bot/group/"+DemoGroupOps+"/leave"), 500, msgInternal)
+	if joined, _ := s.BotJoined(DemoGroupOps); joined {
+		t.Error("lost_response over HTTP: the leave was not carried out")
+	}
+
+	okBody(ctl("PUT", "/_mock/faults/*", `{"redirect_to":"http://127.0.0.1:9/x/","rate500":0.5}`), `{"rate500":0.5,"redirect_to":"http://127.0.0.1:9/x"}`)
+	if f := s.faultsSnapshot()[AllEndpoints]; f != (Fault{Rate500: 0.5, RedirectTo: "http://127.0.0.1:9/x"}) {
+		t.Errorf("stored %+v", f)
+	}
+	okBody(ctl("GET", "/_mock/faults", ""), fmt.Sprintf(`{"seed":%d,"faults":{"*":{"rate500":0.5,"redirect_to":"http://127.0.0.1:9/x"},"%s":{"lost_response":1}}}`, s.Seed(), EndpointGroupLeave))
+	// The redirect comes before the 500 draw: every request is redirected.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for range 5 {
+		req, _ := http.NewRequest("GET", ts.URL+"/v2/bot/group/"+DemoGroupAllHands+"/summary", nil)
+		res, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 307 || res.Header.Get("Location") != "http://127.0.0.1:9/x/v2/bot/group/"+DemoGroupAllHands+"/summary" {
+			t.Errorf("redirect over HTTP: %d Location %q", res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+
+	okBody(ctl("GET", "/_mock/rate-limit", ""), `{"per_second":0}`)
+	okBody(ctl("PUT", "/_mock/rate-limit", `{"per_second":2}`), `{"per_second":2}`)
+	if s.RateLimit() != 2 {
+		t.Errorf("RateLimit() = %d after PUT", s.RateLimit())
+	}
+	okBody(ctl("GET", "/_mock/rate-limit", ""), `{"per_second":2}`)
+	s.ClearFaults()
+	for range 2 {
+		if a := get(t, ts, "/v2/bot/info"); a.status != 200 {
+			t.Fatalf("within the limit: %d", a.status)
+		}
+	}
+	wantError(t, get(t, ts, "/v2/bot/info"), 429, msgRateLimited)
+	okBody(ctl("PUT", "/_mock/rate-limit", `{"per_second":0}`), `{"per_second":0}`)
+	if a := get(t, ts, "/v2/bot/info"); a.status != 200 {
+		t.Errorf("limit off over HTTP: %d", a.status)
+	}
+
+	for _, c := range []struct {
+		method, path, body string
+		want               string
+	}{
+		{"PUT", "/_mock/faults/*", `{"lost_response":1.5}`, "lost_response 1.5: want a probability"},
+		{"PUT", "/_mock/faults/*", `{"lost_response":-0.1}`, "lost_response -0.1: want a probability"},
+		{"PUT", "/_mock/faults/*", `{"redirect_to":"ftp://x"}`, "redirect_to"},
+		{"PUT", "/_mock/faults/*", `{"redirect_to":"/relative"}`, "redirect_to"},
+		{"PUT", "/_mock/faults/*", `{"redirect_to":"http://h/?q=1"}`, "redirect_to"},
+		{"PUT", "/_mock/rate-limit", `{}`, `"per_second" is required`},
+		{"PUT", "/_mock/rate-limit", `{"per_second":-1}`, `"per_second" is required`},
+		{"PUT", "/_mock/rate-limit", `{"perSecond":5}`, "unknown field"},
+	} {
+		a := ctl(c.method, c.path, c.body)
+		if a.status != 400 || !strings.Contains(a.message(t), c.want) {
+			t.Errorf("%s %s %s: %d %s; want 400 and %q", c.method, c.path, c.body, a.status, a.body, c.want)
+		}
+	}
+	if f := s.faultsSnapshot(); len(f) != 0 || s.RateLimit() != 0 {
+		t.Errorf("refused controls changed something: faults %v, limit %d", f, s.RateLimit())
+	}
+	if a := ctl("DELETE", "/_mock/rate-limit", ""); a.status != 405 || a.header.Get("Allow") != "GET, PUT" {
+		t.Errorf("DELETE /_mock/rate-limit: %d Allow %q", a.status, a.header.Get("Allow"))
 	}
 }

@@ -1,9 +1,10 @@
 // Package linemock is a mock of the LINE Messaging API endpoints the provider uses: the
-// group, room and bot-info endpoints (line-api.md §2–§4) and the stateless token endpoint
-// (§5.1). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
+// group, room and bot-info endpoints (REFERENCE.md §6–§8), the stateless token endpoint
+// (§9), and push with the message quota (§14). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
 // demo and scripts.
 //
-// It follows shared/line-api.md, LINE's behaviour as its reference documents it, and
+// It follows REFERENCE.md, LINE's behaviour as LINE's reference documents it (each fact
+// with its source URL at LINE), and
 // LINE's OpenAPI files for paths and response schemas (the contract tests check every
 // success body against them). It deliberately shares no code with internal/lineclient: two
 // independent readings of LINE catch each other's mistakes.
@@ -21,11 +22,14 @@
 //	POST /v2/bot/room/{roomId}/leave
 //	GET  /v2/bot/info
 //	POST /oauth2/v3/token
+//	POST /v2/bot/message/push
+//	GET  /v2/bot/message/quota
+//	GET  /v2/bot/message/quota/consumption
 //
 // # Check order
 //
 // Every request to an endpoint goes through these steps; the first that fails answers
-// (line-api.md §6.3, with the mock's own fault injection in front):
+// (REFERENCE.md §12, with the mock's own fault injection in front):
 //
 //  1. Latency from WithLatency, then the endpoint's Fault (latency, hang, injected 429/500).
 //  2. 401: no Authorization header, a scheme other than Bearer, or an empty token →
@@ -34,7 +38,8 @@
 //     the access token in the authorization header is valid." (not for the token endpoint).
 //  3. 429 from the per-endpoint token bucket: "The API rate limit has been exceeded. Try
 //     again later."
-//  4. 400 when an X-Line-Retry-Key header is present (not for the token endpoint).
+//  4. 400 when an X-Line-Retry-Key header is present (not for the token endpoint, nor for
+//     push, which takes one: see "Push and quota").
 //  5. 400 for a malformed chat ID, then for a malformed user ID: "The value for the
 //     'groupId' parameter is invalid" (or 'roomId', 'userId').
 //  6. 403 on members/ids when the account is not verified: "Access to this API is not
@@ -51,29 +56,29 @@
 // {"error": ..., "error_description": ...}). pictureUrl, premiumId and next are left out
 // when empty, never sent as "".
 //
-// # Choices where LINE's behaviour is unknown ([?] and open questions in line-api.md §8)
+// # Choices where LINE's behaviour is unknown (REFERENCE.md §13)
 //
-//   - Check order (§8.1): as listed above. 403 comes before 404, and 404 before a bad start.
+//   - Check order: as listed above. 403 comes before 404, and 404 before a bad start.
 //     Faults come before everything, so an injected 429 looks to a client exactly like
 //     LINE's own.
-//   - Bad userId text (§8.2): "The value for the 'userId' parameter is invalid", by analogy.
+//   - Bad userId text: "The value for the 'userId' parameter is invalid", by analogy.
 //     When both IDs are malformed, the chat ID is reported.
-//   - X-Line-Retry-Key (§8.2): 400 "The X-Line-Retry-Key header is not supported by this
+//   - X-Line-Retry-Key: 400 "The X-Line-Retry-Key header is not supported by this
 //     API", whatever the header's value, even empty.
-//   - members/count (§8.3) counts members without consent (they are only left out of
+//   - members/count counts members without consent (they are only left out of
 //     memberIds and their profile is 404). It never counts the bot: the bot's presence is
 //     botJoined, and a fixture cannot list the bot as a member. Pending invitations are not
 //     modelled.
-//   - The bot's ID never appears in memberIds (§8.4), and its member profile is 404.
-//   - X-Line-Request-Id (§8.5) is on every answer: the token endpoint's, unknown paths' and
+//   - The bot's ID never appears in memberIds, and its member profile is 404.
+//   - X-Line-Request-Id is on every answer: the token endpoint's, unknown paths' and
 //     the /_mock/ controls' too.
-//   - Content-Type (§8.6) is exactly "application/json", without a charset.
-//   - Unknown path (§8.6): 404 {"message":"Not found"}. A known path with the wrong method:
+//   - Content-Type is exactly "application/json", without a charset.
+//   - Unknown path: 404 {"message":"Not found"}. A known path with the wrong method:
 //     405 {"message":"Method not allowed"} with an Allow header (HEAD on a GET path is 405
 //     too). Paths with "..", "." or "//" segments are unknown paths (no redirect), and so
 //     are trailing slashes.
-//   - The verify endpoints (§8.7) are not served: they are unknown paths.
-//   - Continuation tokens (§8.8) are opaque, URL-safe base64 strings of about 80 characters.
+//   - The verify endpoints are not served: they are unknown paths.
+//   - Continuation tokens are opaque, URL-safe base64 strings of about 80 characters.
 //     Each carries its chat, the offset of the next page and its issue time, signed with a
 //     key private to the Server, so nothing is stored: a token from another Server (or
 //     after a restart) is invalid. A token may be used again while it lives. A page is cut
@@ -101,20 +106,82 @@
 //     take from the bucket.
 //   - Leave requests arrive with no body and no Content-Type; the body is never read.
 //
+// # Push and quota
+//
+// POST /v2/bot/message/push checks, after auth and the rate limit, in this order (REFERENCE.md
+// §14; the order is the mock's choice):
+//
+//  1. X-Line-Retry-Key: an empty value is no key (the SDK always sends the header); a value
+//     that is not a hex UUID (8-4-4-4-12) → 400 "The value for the 'X-Line-Retry-Key'
+//     header is invalid" (choice).
+//  2. A key accepted (2xx, or carried out under LostResponse) less than 24 hours ago by the
+//     mock's clock → 409 {"message":"The retry key is already accepted","sentMessages":[…the
+//     original…]} with X-Line-Accepted-Request-Id: the first request's X-Line-Request-Id,
+//     whatever the new body. Keys are compared case-insensitively; a request that failed
+//     does not use its key up.
+//  3. A body that is not one JSON object → 400 "The request body could not be parsed as
+//     JSON" (choice). A property of the wrong JSON type, or a 'to' that is not U/C/R + 32
+//     lowercase hex digits → 400 "The property, '<name>', in the request body is invalid
+//     (line: -, column: -)".
+//  4. Schema errors, all together → 400 "The request body has N error(s)" with details
+//     {message, property}: 'to' empty or missing ("May not be empty"/"to"); not 1–5
+//     messages ("Size must be between 1 and 5"/"messages"); a message without type, or
+//     with empty text ("May not be empty"/"messages[i].type" or ".text"); text over 5,000
+//     UTF-16 code units ("Length must be between 0 and 5000"/"messages[i].text"); a type
+//     other than "text" ("Only text messages are supported by the mock LINE API", choice:
+//     the mock serves text only). Unknown fields are ignored; notificationDisabled and
+//     customAggregationUnits may be null (the SDK sends null), and units are ignored.
+//  5. A recipient that cannot be reached → 400 "Failed to send messages": an unknown user,
+//     the bot itself, or a group or room that is unknown or that the bot is not in.
+//  6. Usage + the push's charge over the month's limit → 429 "You have reached your monthly
+//     limit." The charge is per person, not per message object: a chat's members/count
+//     (the bot excluded), or 1 for a user. The mock does not model blocked users or friends.
+//  7. Sent: 200 {"sentMessages":[{"id":"<18 digits>","quoteToken":"…"}, …]}, one per
+//     message, in order. The push is recorded (PushedMessages) and charged.
+//
+// GET /v2/bot/message/quota answers {"type":"none"} (the default: no limit) or
+// {"type":"limited","value":n}; GET /v2/bot/message/quota/consumption answers
+// {"totalUsage":n}. The usage starts from 0 when the mock's clock enters a new calendar month
+// in Japan time (UTC+9; choice). Neither the quota nor the usage nor the pushed messages are
+// part of Snapshot.
+//
 // # Time
 //
-// A Clock (WithClock; ManualClock in tests) decides when issued access tokens (15 minutes)
-// and continuation tokens (24 hours) expire, and stamps recorded requests. Latency, hangs
+// A Clock (WithClock; ManualClock in tests) decides when issued access tokens (15 minutes),
+// continuation tokens (24 hours) and retry keys (24 hours) expire and when a month's usage
+// starts again, and stamps recorded requests and pushed messages. Latency, hangs
 // and the rate limit use real time.
 //
 // # Faults
 //
 // SetFault(endpoint, Fault) injects trouble into one endpoint, named as in Request.Endpoint,
-// or into all of them with "*". An endpoint's own Fault replaces the "*" one. One random
-// draw per request (seeded by WithSeed) gives 429 below Rate429, else 500 below
-// Rate429+Rate500. A Hang blocks until the client gives up (the request is then recorded
-// with Status 0) or Close is called (it then answers 500). Faults never apply to unknown
-// paths or to the controls.
+// or into all of them with "*". An endpoint's own Fault replaces the "*" one. In order:
+//
+//   - Latency is waited.
+//   - Hang blocks until the client gives up (the request is then recorded with Status 0)
+//     or Close is called (it then answers 500). The token endpoint hangs the same way.
+//   - RedirectTo answers 307 Temporary Redirect with Location: RedirectTo + the request's
+//     path and query, and does nothing else (LINE never redirects; a client must not follow).
+//   - One random draw gives 429 (LINE's rate-limit answer) below Rate429, else 500 below
+//     Rate429+Rate500; nothing is carried out.
+//   - A second draw, below LostResponse, lets the request be carried out in full (auth,
+//     rate limit, the handler: a leave leaves, a push is sent), then answers 500
+//     {"message":"Internal server error"} instead; the recorded Request has Status 500 and
+//     Lost true.
+//
+// Faults never apply to unknown paths or to the controls.
+//
+// The draws come from a fresh random seed for every Server, unless WithSeed gives one:
+// tests under faults must hold for any seed. Seed() returns it, GET /_mock/faults shows it,
+// and the command prints it on stderr; WithSeed(seed) (or -seed) replays a run's draws.
+//
+// # Rate limit
+//
+// Each endpoint has a token bucket, as LINE's (per channel and endpoint; the mock is one
+// channel), holding one second's worth and refilled continuously by the wall clock.
+// WithRateLimit(n) sets it at New (default 2,000/s, LINE's), SetRateLimit(n) at any time
+// (every bucket starts full again); 0 turns it off. A refused request answers 429 "The API
+// rate limit has been exceeded. Try again later.", after auth and before the other checks.
 //
 // # Recorded requests
 //
@@ -144,10 +211,21 @@
 //	GET    /_mock/state                           Snapshot, as fixture JSON
 //	GET    /_mock/requests                        {"requests":[…],"counts":{endpoint: n},"total":n}
 //	DELETE /_mock/requests                        ResetRequests → {}
-//	GET    /_mock/faults                          {endpoint: fault, …}
-//	PUT    /_mock/faults/{endpoint}               SetFault, body {"latency":"20ms","rate429":0.3,"rate500":0.1,"hang":false}
+//	GET    /_mock/faults                          {"seed":n,"faults":{endpoint: fault, …}}
+//	PUT    /_mock/faults/{endpoint}               SetFault, body {"latency":"20ms","rate429":0.3,"rate500":0.1,
+//	                                              "lost_response":0.5,"redirect_to":"http://host:port","hang":false}
+//	                                              (every field optional) → the fault as stored
 //	DELETE /_mock/faults/{endpoint}               clears one endpoint's fault → {}
 //	DELETE /_mock/faults                          ClearFaults → {}
+//	GET    /_mock/rate-limit                      {"per_second":n} (0 = off)
+//	PUT    /_mock/rate-limit                      SetRateLimit, body {"per_second":n} → same
+//	GET    /_mock/quota                           {"limit":n,"used":n} (limit -1 = no limit)
+//	PUT    /_mock/quota                           SetMessageQuota and/or SetMessageUsage, body
+//	                                              {"limit":n,"used":n} (either optional) → same as GET
+//	GET    /_mock/messages                        PushedMessages: {"messages":[{"to","texts",
+//	                                              "notificationDisabled","retryKey","requestId",
+//	                                              "sentMessageIds","charged","time"}, …]}
+//	DELETE /_mock/messages                        ResetPushed → {} (usage and retry keys stay)
 //
 // {endpoint} is "*" or an endpoint name, path-escaped: GET%20/v2/bot/info, or
 // POST%20/v2/bot/group/%7BgroupId%7D/leave.

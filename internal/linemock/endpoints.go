@@ -20,6 +20,10 @@ const (
 	EndpointBotInfo            = "GET /v2/bot/info"
 	EndpointStatelessToken     = "POST /oauth2/v3/token"
 
+	EndpointPushMessage             = "POST /v2/bot/message/push"
+	EndpointMessageQuota            = "GET /v2/bot/message/quota"
+	EndpointMessageQuotaConsumption = "GET /v2/bot/message/quota/consumption"
+
 	// AllEndpoints, given to SetFault, applies a fault to every endpoint above.
 	AllEndpoints = "*"
 )
@@ -32,13 +36,16 @@ type endpoint struct {
 	// messaging marks Messaging API endpoints: bearer auth and the X-Line-Retry-Key check
 	// apply to them, not to the token endpoint.
 	messaging bool
-	handle    func(s *Server, w http.ResponseWriter, r *http.Request)
+	// retryKey marks the endpoints that accept X-Line-Retry-Key (push); every other
+	// Messaging API endpoint answers 400 to it.
+	retryKey bool
+	handle   func(s *Server, w http.ResponseWriter, r *http.Request)
 }
 
 var groupKind = chatKind{param: "groupId", valid: isGroupID, group: true}
 var roomKind = chatKind{param: "roomId", valid: isRoomID}
 
-// endpoints lists every endpoint in a fixed order (the order of line-api.md §2–§5).
+// endpoints lists every endpoint in a fixed order (the order of REFERENCE.md §6–§9, then §14).
 var endpoints = []endpoint{
 	{name: EndpointGroupSummary, handle: (*Server).groupSummary},
 	{name: EndpointGroupMemberCount, handle: groupKind.memberCount},
@@ -51,6 +58,9 @@ var endpoints = []endpoint{
 	{name: EndpointRoomLeave, handle: roomKind.leave},
 	{name: EndpointBotInfo, handle: (*Server).botInfo},
 	{name: EndpointStatelessToken, handle: (*Server).issueStatelessToken},
+	{name: EndpointPushMessage, handle: (*Server).pushMessage},
+	{name: EndpointMessageQuota, handle: (*Server).messageQuota},
+	{name: EndpointMessageQuotaConsumption, handle: (*Server).messageQuotaConsumption},
 }
 
 func init() {
@@ -58,6 +68,7 @@ func init() {
 		ep := &endpoints[i]
 		ep.method, ep.path, _ = strings.Cut(ep.name, " ")
 		ep.messaging = ep.name != EndpointStatelessToken
+		ep.retryKey = ep.name == EndpointPushMessage
 	}
 }
 

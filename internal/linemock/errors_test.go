@@ -58,6 +58,8 @@ func checkCommonHeaders(t *testing.T, a answer) {
 	}
 }
 
+// The checks every endpoint shares, in the order of REFERENCE.md §12, with the literal
+// messages of §4.
 func TestEveryEndpointSharedChecks(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -105,6 +107,7 @@ func TestRetryKeyBeforeBadID(t *testing.T) {
 	wantError(t, a, 400, msgRetryKey)
 }
 
+// REFERENCE.md §4 and §10: a malformed ID is a 400 naming the parameter.
 func TestMalformedIDs(t *testing.T) {
 	upper := "C" + strings.ToUpper(DemoGroupOps[1:])
 	short := DemoGroupOps[:32]
@@ -141,6 +144,7 @@ func TestMalformedIDs(t *testing.T) {
 	}
 }
 
+// REFERENCE.md §6, §7: an unknown chat and one the bot is not in are the same 404.
 func TestNotFound(t *testing.T) {
 	unknownGroup := "C" + strings.Repeat("f", 32)
 	unknownRoom := "R" + strings.Repeat("f", 32)
@@ -189,6 +193,7 @@ func TestNotFound(t *testing.T) {
 	}
 }
 
+// REFERENCE.md §13: wrong methods and unknown paths.
 func TestWrongMethod(t *testing.T) {
 	_, ts, _ := newTestServer(t, nil)
 	for _, c := range []struct{ method, path, allow string }{
@@ -218,6 +223,7 @@ func TestWrongMethod(t *testing.T) {
 	}
 }
 
+// REFERENCE.md §6: members/ids is for verified or premium accounts only.
 func TestMemberIDsForbiddenWhenUnverified(t *testing.T) {
 	f := DemoFixture()
 	no := false
@@ -267,6 +273,7 @@ func memberPage(t *testing.T, a answer) memberIDsResponse {
 	return p
 }
 
+// REFERENCE.md §6 and §13: pages of 100, continuation tokens valid 24 hours.
 func TestMemberIDsPagination(t *testing.T) {
 	_, ts, clock := newTestServer(t, nil)
 	base := "/v2/bot/group/" + DemoGroupAllHands + "/members/ids"
@@ -368,6 +375,7 @@ func TestMemberIDsEmpty(t *testing.T) {
 	}
 }
 
+// REFERENCE.md §11: consent decides listing and profiles, not the count.
 func TestCountsAndConsent(t *testing.T) {
 	_, ts, _ := newTestServer(t, nil)
 	for path, want := range map[string]string{
@@ -386,6 +394,7 @@ func TestCountsAndConsent(t *testing.T) {
 	}
 }
 
+// REFERENCE.md §6, §8: optional fields are left out, never "".
 func TestOmittedFields(t *testing.T) {
 	_, ts, _ := newTestServer(t, nil)
 	cases := []struct {
@@ -413,6 +422,7 @@ func TestOmittedFields(t *testing.T) {
 	}
 }
 
+// REFERENCE.md §6, §7: leaving a group twice is 404; a room the bot is not in is 200.
 func TestLeave(t *testing.T) {
 	s, ts, _ := newTestServer(t, nil)
 	group := "/v2/bot/group/" + DemoGroupOps
@@ -459,6 +469,7 @@ func TestLeave(t *testing.T) {
 	}
 }
 
+// REFERENCE.md §5: a token bucket per endpoint, shared by every ID.
 func TestRateLimit(t *testing.T) {
 	_, ts, _ := newTestServer(t, nil, WithRateLimit(3))
 	summary := func(id string) answer { return get(t, ts, "/v2/bot/group/"+id+"/summary") }

@@ -1,18 +1,33 @@
 package linemock
 
 import (
+	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
-// Fault is trouble injected into an endpoint, before any other check.
+// Fault is trouble injected into an endpoint, before any other check (except
+// LostResponse, which acts after the request has been carried out).
 type Fault struct {
 	// Latency is added to each request (on top of WithLatency).
 	Latency time.Duration
 	// Rate429 and Rate500 are the probabilities (0 to 1) of answering 429, exactly as LINE's
 	// rate limit does, or 500 {"message":"Internal server error"}. One draw decides both:
-	// 429 below Rate429, else 500 below Rate429+Rate500.
+	// 429 below Rate429, else 500 below Rate429+Rate500. Nothing is carried out.
 	Rate429, Rate500 float64
+	// LostResponse is the probability (0 to 1; 1 = always) that a request which got past
+	// Rate429 and Rate500 is carried out in full (the bot really leaves, the push is
+	// really sent) and then answered 500 {"message":"Internal server error"} instead of
+	// its real answer. Its own draw, after the Rate429/Rate500 one. The recorded Request
+	// has Status 500 and Lost true.
+	LostResponse float64
+	// RedirectTo, when set, answers every request 307 Temporary Redirect with Location:
+	// RedirectTo followed by the request's path and query, and does nothing else. LINE
+	// never redirects; this checks that a client does not follow (and so never sends its
+	// token or its channel secret to another host). RedirectTo is a base URL such as
+	// "http://127.0.0.1:9999" (a trailing "/" is dropped).
+	RedirectTo string
 	// Hang blocks the request until the client gives up or the Server is closed.
 	Hang bool
 }
@@ -20,11 +35,13 @@ type Fault struct {
 // SetFault sets the fault of one endpoint (an Endpoint… constant) or, with "*"
 // (AllEndpoints), of every endpoint. An endpoint's own fault replaces the "*" one rather
 // than adding to it. Rates are clamped to [0, 1]. The zero Fault clears the entry. Faults
-// apply to the ten LINE endpoints and the token endpoint, not to unknown paths or controls.
+// apply to the LINE endpoints and the token endpoint, not to unknown paths or controls.
 func (s *Server) SetFault(endpoint string, f Fault) {
 	f.Rate429 = clamp01(f.Rate429)
 	f.Rate500 = clamp01(f.Rate500)
+	f.LostResponse = clamp01(f.LostResponse)
 	f.Latency = max(f.Latency, 0)
+	f.RedirectTo = strings.TrimSuffix(f.RedirectTo, "/")
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
 	if f == (Fault{}) {
@@ -58,15 +75,26 @@ func clamp01(x float64) float64 {
 	return min(x, 1)
 }
 
-// injectFault applies the endpoint's fault. It returns false when it has answered (or the
-// client has gone) and the request must stop here.
-func (s *Server) injectFault(endpoint string, w http.ResponseWriter, r *http.Request) bool {
+// faultFor returns the fault that applies to endpoint: its own, else the "*" one.
+func (s *Server) faultFor(endpoint string) Fault {
 	s.faultsMu.RLock()
-	f, ok := s.faults[endpoint]
-	if !ok {
-		f = s.faults[AllEndpoints]
+	defer s.faultsMu.RUnlock()
+	if f, ok := s.faults[endpoint]; ok {
+		return f
 	}
-	s.faultsMu.RUnlock()
+	return s.faults[AllEndpoints]
+}
+
+// draw returns the next number in [0, 1) from the seeded source.
+func (s *Server) draw() float64 {
+	s.rngMu.Lock()
+	defer s.rngMu.Unlock()
+	return s.rng.Float64()
+}
+
+// injectFault applies the fault's latency, hang, redirect, 429 and 500. It returns false
+// when it has answered (or the client has gone) and the request must stop here.
+func (s *Server) injectFault(f Fault, w http.ResponseWriter, r *http.Request) bool {
 	if f == (Fault{}) {
 		return true
 	}
@@ -74,6 +102,10 @@ func (s *Server) injectFault(endpoint string, w http.ResponseWriter, r *http.Req
 		return false
 	}
 	if f.Hang {
+		// Reading the body to its end lets net/http watch the connection, so that the
+		// request's context ends when the client gives up (a POST's unread body would hide
+		// that, and the handler would hang until Close). A hang never runs the handler.
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxFormBytes))
 		select {
 		case <-r.Context().Done():
 			return false
@@ -82,13 +114,15 @@ func (s *Server) injectFault(endpoint string, w http.ResponseWriter, r *http.Req
 			return false
 		}
 	}
+	if f.RedirectTo != "" {
+		w.Header().Set("Location", f.RedirectTo+r.URL.RequestURI())
+		writeError(w, http.StatusTemporaryRedirect, msgRedirect)
+		return false
+	}
 	if f.Rate429 == 0 && f.Rate500 == 0 {
 		return true
 	}
-	s.rngMu.Lock()
-	u := s.rng.Float64()
-	s.rngMu.Unlock()
-	switch {
+	switch u := s.draw(); {
 	case u < f.Rate429:
 		writeError(w, http.StatusTooManyRequests, msgRateLimited)
 		return false

@@ -55,10 +55,11 @@ func TestFaultEndpointOverridesAll(t *testing.T) {
 	wantError(t, get(t, ts, "/v2/bot/info"), 500, msgInternal)
 }
 
-// faultSequence returns the statuses of n requests under a 30% 429 / 10% 500 fault.
-func faultSequence(t *testing.T, seed int64, n int) string {
+// faultSequence returns the statuses of n requests under a 30% 429 / 10% 500 fault, and
+// the server's seed.
+func faultSequence(t *testing.T, n int, opts ...Option) (string, int64) {
 	t.Helper()
-	s, err := New(DemoFixture(), WithRateLimit(0), WithSeed(seed))
+	s, err := New(DemoFixture(), append([]Option{WithRateLimit(0)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,24 +75,250 @@ func faultSequence(t *testing.T, seed int64, n int) string {
 			b.WriteByte(byte('0' + w.Code%100/10)) // mark 429 vs 500 apart
 		}
 	}
-	return b.String()
+	return b.String(), s.Seed()
 }
 
+// The rates hold for any seed: the bounds are about seven standard deviations wide, so the
+// test does not depend on the fresh seed each run draws.
 func TestFaultRatesAndSeed(t *testing.T) {
 	const n = 4000
-	a, b := faultSequence(t, 42, n), faultSequence(t, 42, n)
-	if a != b {
-		t.Error("the same seed gave different fault sequences")
-	}
-	if c := faultSequence(t, 43, n); c == a {
-		t.Error("different seeds gave the same fault sequence")
-	}
+	a, seed := faultSequence(t, n)
 	n429, n500 := strings.Count(a, "42"), strings.Count(a, "50")
 	if n429 < n*25/100 || n429 > n*35/100 || n500 < n*7/100 || n500 > n*13/100 {
-		t.Errorf("of %d requests, %d were 429 (want ~30%%) and %d were 500 (want ~10%%)", n, n429, n500)
+		t.Errorf("seed %d: of %d requests, %d were 429 (want ~30%%) and %d were 500 (want ~10%%)", seed, n, n429, n500)
+	}
+	// The seed replays the run exactly.
+	if b, _ := faultSequence(t, n, WithSeed(seed)); b != a {
+		t.Errorf("WithSeed(%d) did not replay the fault sequence", seed)
+	}
+	// Without WithSeed every server draws a fresh seed, and so another sequence.
+	c, other := faultSequence(t, n)
+	if other == seed || c == a {
+		t.Errorf("two servers without WithSeed drew seed %d and %d, same sequence %v", seed, other, c == a)
 	}
 }
 
+func TestSeed(t *testing.T) {
+	for _, want := range []int64{0, 1, -7, 1 << 62} {
+		s, err := New(DemoFixture(), WithSeed(want))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Seed() != want {
+			t.Errorf("WithSeed(%d): Seed() = %d", want, s.Seed())
+		}
+	}
+	seen := map[int64]bool{}
+	for range 20 {
+		s, err := New(DemoFixture())
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed := s.Seed()
+		// Below 2^53, so that any JSON reader of GET /_mock/faults keeps it exact.
+		if seed < 0 || seed >= 1<<53 {
+			t.Errorf("fresh seed %d outside [0, 2^53)", seed)
+		}
+		seen[seed] = true
+	}
+	if len(seen) < 20 {
+		t.Errorf("20 servers drew only %d distinct seeds", len(seen))
+	}
+}
+
+func TestLostResponse(t *testing.T) {
+	s, ts, _ := newTestServer(t, nil)
+	s.SetFault(EndpointGroupLeave, Fault{LostResponse: 1})
+	a := post(t, ts, "/v2/bot/group/"+DemoGroupOps+"/leave")
+	wantError(t, a, 500, msgInternal)
+	// …but the leave was carried out.
+	if joined, _ := s.BotJoined(DemoGroupOps); joined {
+		t.Error("a leave whose answer was lost did not leave")
+	}
+	// The retry finds the group already left: the real answer is 404, lost too.
+	wantError(t, post(t, ts, "/v2/bot/group/"+DemoGroupOps+"/leave"), 500, msgInternal)
+	s.SetFault(EndpointGroupLeave, Fault{})
+	wantError(t, post(t, ts, "/v2/bot/group/"+DemoGroupOps+"/leave"), 404, msgNotFound)
+	reqs := s.Requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests recorded, want 3", len(reqs))
+	}
+	for i, want := range []struct {
+		status int
+		lost   bool
+	}{{500, true}, {500, true}, {404, false}} {
+		if reqs[i].Status != want.status || reqs[i].Lost != want.lost {
+			t.Errorf("request %d recorded with status %d, lost %v; want %d, %v", i+1, reqs[i].Status, reqs[i].Lost, want.status, want.lost)
+		}
+	}
+
+	// An injected 429 or 500 comes first and carries nothing out.
+	s.SetFault(EndpointRoomLeave, Fault{Rate429: 1, LostResponse: 1})
+	wantError(t, post(t, ts, "/v2/bot/room/"+DemoRoom+"/leave"), 429, msgRateLimited)
+	if joined, _ := s.BotJoined(DemoRoom); !joined {
+		t.Error("a 429 left the room")
+	}
+	// So do the real checks: a lost 401 changes nothing either.
+	s.SetFault(EndpointRoomLeave, Fault{LostResponse: 1})
+	wantError(t, call(t, ts, "POST", "/v2/bot/room/"+DemoRoom+"/leave", map[string]string{"Authorization": "Bearer nope"}), 500, msgInternal)
+	if joined, _ := s.BotJoined(DemoRoom); !joined {
+		t.Error("an unauthenticated leave left the room")
+	}
+	// A lost read is read all the same; its answer never reaches the client.
+	s.SetFault(EndpointBotInfo, Fault{LostResponse: 1})
+	if a := get(t, ts, "/v2/bot/info"); a.status != 500 || strings.Contains(string(a.body), DemoBotUserID) {
+		t.Errorf("lost bot info answered %d %s", a.status, a.body)
+	}
+}
+
+func TestLostResponseRate(t *testing.T) {
+	s, err := New(DemoFixture(), WithRateLimit(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetFault(EndpointBotInfo, Fault{Rate500: 0.2, LostResponse: 0.5})
+	const n = 4000
+	lost, failed := 0, 0
+	for range n {
+		r := httptest.NewRequest("GET", "/v2/bot/info", nil)
+		r.Header.Set("Authorization", "Bearer "+DemoToken)
+		s.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	for _, r := range s.Requests() {
+		switch {
+		case r.Lost:
+			lost++
+		case r.Status == 500:
+			failed++
+		case r.Status != 200:
+			t.Fatalf("status %d", r.Status)
+		}
+	}
+	// 20% fail up front; half of the other 80% are lost. Bounds are about seven standard
+	// deviations wide, for any seed.
+	if failed < n*15/100 || failed > n*25/100 || lost < n*33/100 || lost > n*47/100 {
+		t.Errorf("seed %d: %d injected 500s (want ~800) and %d lost answers (want ~1600) of %d", s.Seed(), failed, lost, n)
+	}
+}
+
+func TestRedirectFault(t *testing.T) {
+	s, ts, _ := newTestServer(t, nil)
+	s.SetFault(AllEndpoints, Fault{RedirectTo: "http://elsewhere.example:8443/base/"})
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, c := range []struct {
+		method, path, body string
+	}{
+		{"POST", "/v2/bot/group/" + DemoGroupOps + "/leave", ""},
+		{"GET", "/v2/bot/group/" + DemoGroupAllHands + "/members/ids?start=abc%2F", ""},
+		{"POST", "/oauth2/v3/token", "grant_type=client_credentials&client_id=" + DemoChannelID + "&client_secret=" + DemoChannelSecret},
+	} {
+		req, _ := http.NewRequest(c.method, ts.URL+c.path, strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+DemoToken)
+		res, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if want := "http://elsewhere.example:8443/base" + c.path; res.StatusCode != 307 || res.Header.Get("Location") != want {
+			t.Errorf("%s %s: %d Location %q; want 307 and %q", c.method, c.path, res.StatusCode, res.Header.Get("Location"), want)
+		}
+	}
+	if joined, _ := s.BotJoined(DemoGroupOps); !joined {
+		t.Error("a redirected leave left the group")
+	}
+	// Unknown paths are not endpoints: no redirect.
+	wantError(t, get(t, ts, "/v2/bot/nothing"), 404, msgNotFound)
+	s.ClearFaults()
+	if a := post(t, ts, "/v2/bot/group/"+DemoGroupOps+"/leave"); a.status != 200 {
+		t.Errorf("leave after clearing the redirect: %d", a.status)
+	}
+}
+
+func TestTokenEndpointFaults(t *testing.T) {
+	s, ts, _ := newTestServer(t, nil)
+	form := "grant_type=client_credentials&client_id=" + DemoChannelID + "&client_secret=" + DemoChannelSecret
+	s.SetFault(EndpointStatelessToken, Fault{Rate500: 1})
+	for range 3 {
+		wantError(t, callBody(t, ts, "POST", "/oauth2/v3/token", formHeader, form), 500, msgInternal)
+	}
+	if a := get(t, ts, "/v2/bot/info"); a.status != 200 {
+		t.Errorf("the token endpoint's fault reached bot info: %d", a.status)
+	}
+
+	s.SetFault(EndpointStatelessToken, Fault{Hang: true})
+	client := &http.Client{Timeout: 150 * time.Millisecond}
+	req, _ := http.NewRequest("POST", ts.URL+"/oauth2/v3/token", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res, err := client.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("a hung token request answered %d", res.StatusCode)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.CountRequests(EndpointStatelessToken) < 4 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if reqs := s.Requests(); len(reqs) != 5 || reqs[4].Endpoint != EndpointStatelessToken || reqs[4].Status != 0 {
+		t.Errorf("recorded %+v; want the hung token request last, with status 0", reqs)
+	}
+	s.SetFault(EndpointStatelessToken, Fault{})
+	if a := callBody(t, ts, "POST", "/oauth2/v3/token", formHeader, form); a.status != 200 {
+		t.Errorf("after clearing the fault: %d %s", a.status, a.body)
+	}
+}
+
+func TestSetRateLimit(t *testing.T) {
+	s, err := New(DemoFixture(), WithRateLimit(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	burst := func(n int, path string) (n429 int, elapsed time.Duration) {
+		start := time.Now()
+		for range n {
+			r := httptest.NewRequest("GET", path, nil)
+			r.Header.Set("Authorization", "Bearer "+DemoToken)
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			switch w.Code {
+			case 200:
+			case 429:
+				if w.Body.String() != `{"message":"`+msgRateLimited+`"}` {
+					t.Fatalf("429 body %s", w.Body)
+				}
+				n429++
+			default:
+				t.Fatalf("status %d", w.Code)
+			}
+		}
+		return n429, time.Since(start)
+	}
+	if got, _ := burst(500, "/v2/bot/info"); got != 0 || s.RateLimit() != 0 {
+		t.Errorf("limit off: %d answers were 429, RateLimit() = %d", got, s.RateLimit())
+	}
+	const perSecond, extra = 40, 25
+	s.SetRateLimit(perSecond)
+	if s.RateLimit() != perSecond {
+		t.Errorf("RateLimit() = %d", s.RateLimit())
+	}
+	// The bucket holds one second's worth: of perSecond+extra at once, extra are refused,
+	// less any token refilled while the burst ran.
+	got, elapsed := burst(perSecond+extra, "/v2/bot/info")
+	refilled := int(elapsed.Seconds()*perSecond) + 1
+	if got > extra || got < extra-refilled {
+		t.Errorf("limit %d/s: %d of %d requests in %v were 429, want %d (at most %d refilled)", perSecond, got, perSecond+extra, elapsed, extra, refilled)
+	}
+	// Another endpoint has its own, full bucket.
+	if got, _ := burst(perSecond, "/v2/bot/group/"+DemoGroupOps+"/summary"); got != 0 {
+		t.Errorf("another endpoint: %d answers were 429", got)
+	}
+	s.SetRateLimit(0)
+	if got, _ := burst(500, "/v2/bot/info"); got != 0 {
+		t.Errorf("limit turned off: %d answers were 429", got)
+	}
+	s.SetRateLimit(-3)
+	if s.RateLimit() != 0 {
+		t.Errorf("SetRateLimit(-3): RateLimit() = %d, want 0 (off)", s.RateLimit())
+	}
+}
 func TestFaultHangUnblocksOnClientTimeout(t *testing.T) {
 	s, ts, _ := newTestServer(t, nil)
 	s.SetFault(EndpointGroupMemberCount, Fault{Hang: true})

@@ -81,7 +81,7 @@ func (k chatKind) memberProfile(s *Server, w http.ResponseWriter, r *http.Reques
 
 // leave serves POST …/leave. The request has no body and no Content-Type; neither is read.
 // A group the bot is not in is 404 (so leaving twice is 404); a room that exists but the
-// bot is not in is 200 {} (line-api.md §3); an unknown chat is 404.
+// bot is not in is 200 {} (REFERENCE.md §7); an unknown chat is 404.
 func (k chatKind) leave(s *Server, w http.ResponseWriter, r *http.Request) {
 	id, ok := k.chatID(w, r)
 	if !ok {

@@ -18,7 +18,7 @@ type statelessTokenResponse struct {
 	ExpiresIn   int    `json:"expires_in"`
 }
 
-// issueStatelessToken serves POST /oauth2/v3/token (line-api.md §5.1). Only the form body
+// issueStatelessToken serves POST /oauth2/v3/token (REFERENCE.md §9). Only the form body
 // counts (not the query string), and only snake_case names: camelCase ones, as old SDKs
 // sent, are simply missing.
 func (s *Server) issueStatelessToken(w http.ResponseWriter, r *http.Request) {

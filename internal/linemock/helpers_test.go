@@ -14,14 +14,15 @@ import (
 var testEpoch = time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)
 
 // newTestServer starts the demo world (or f) with a manual clock and no rate limit unless
-// opts say otherwise.
+// opts say otherwise. Faults draw from a fresh seed, logged when the test fails so that
+// the run can be replayed with WithSeed.
 func newTestServer(t testing.TB, f *Fixture, opts ...Option) (*Server, *httptest.Server, *ManualClock) {
 	t.Helper()
 	if f == nil {
 		f = DemoFixture()
 	}
 	clock := NewManualClock(testEpoch)
-	all := append([]Option{WithClock(clock), WithRateLimit(0), WithSeed(1)}, opts...)
+	all := append([]Option{WithClock(clock), WithRateLimit(0)}, opts...)
 	s, err := New(f, all...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -30,6 +31,9 @@ func newTestServer(t testing.TB, f *Fixture, opts ...Option) (*Server, *httptest
 	t.Cleanup(func() {
 		s.Close()
 		ts.Close()
+		if t.Failed() {
+			t.Logf("linemock fault seed: %d (replay with WithSeed)", s.Seed())
+		}
 	})
 	return s, ts, clock
 }

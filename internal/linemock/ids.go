@@ -1,6 +1,6 @@
 package linemock
 
-// LINE's identifiers are one letter followed by 32 lowercase hex digits (line-api.md §6.1).
+// LINE's identifiers are one letter followed by 32 lowercase hex digits (REFERENCE.md §10).
 // The checks are hand-written rather than regular expressions because they run on every
 // request and the benchmark should measure the mock, not the regexp engine.
 

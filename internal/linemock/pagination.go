@@ -2,7 +2,7 @@ package linemock
 
 import "net/http"
 
-// pageSize is LINE's maximum number of member IDs per page (line-api.md §2.3).
+// pageSize is LINE's maximum number of member IDs per page (REFERENCE.md §6).
 const pageSize = 100
 
 type memberIDsResponse struct {

@@ -20,6 +20,9 @@ type Request struct {
 	Header   http.Header `json:"header"`
 	// Status is the status answered; 0 when the client gave up before any answer.
 	Status int `json:"status"`
+	// Lost is true when a LostResponse fault carried the request out and then answered
+	// 500 (Status) instead of the real answer.
+	Lost bool `json:"lost,omitempty"`
 	// Time is when the request arrived, by the server's Clock.
 	Time time.Time `json:"time"`
 }
@@ -35,7 +38,7 @@ type recorder struct {
 	total  int
 }
 
-func (rc *recorder) add(r *http.Request, endpoint string, status int, at time.Time) {
+func (rc *recorder) add(r *http.Request, endpoint string, status int, lost bool, at time.Time) {
 	req := Request{
 		Method:   r.Method,
 		Path:     r.URL.Path,
@@ -43,6 +46,7 @@ func (rc *recorder) add(r *http.Request, endpoint string, status int, at time.Ti
 		Query:    r.URL.Query(),
 		Header:   r.Header.Clone(),
 		Status:   status,
+		Lost:     lost,
 		Time:     at,
 	}
 	rc.mu.Lock()

@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// LINE's literal error messages (line-api.md §1.4), and the mock's own choices where LINE's
+// LINE's literal error messages (REFERENCE.md §4), and the mock's own choices where LINE's
 // text is unknown (marked "choice"; see doc.go).
 const (
 	msgAuthHeaderRequired = "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'"
@@ -18,6 +18,7 @@ const (
 	msgRetryKey           = "The X-Line-Retry-Key header is not supported by this API" // choice
 	msgInternal           = "Internal server error"                                    // choice
 	msgMethodNotAllowed   = "Method not allowed"                                       // choice
+	msgRedirect           = "Temporary Redirect"                                       // choice: only the redirect fault sends it
 )
 
 func msgInvalidParam(param string) string {
@@ -89,3 +90,28 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// discardWriter takes an answer and throws it away: the lost-response fault runs the real
+// handler into it. Its headers start as a copy of the real ones (so the handler sees the
+// request's X-Line-Request-Id) and never reach the client.
+type discardWriter struct {
+	header http.Header
+	status int
+}
+
+func newDiscardWriter(real http.Header) *discardWriter {
+	return &discardWriter{header: real.Clone()}
+}
+
+func (w *discardWriter) Header() http.Header { return w.header }
+
+func (w *discardWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *discardWriter) Write(b []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(b), nil
+}

@@ -1,6 +1,7 @@
 package linemock
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -102,7 +103,7 @@ func TestSDK(t *testing.T) {
 		t.Errorf("LeaveRoom twice: %v (a room the bot is not in answers 200)", err)
 	}
 
-	// The SDK's requests carried what line-api.md §1.1 says they carry.
+	// The SDK's requests carried what REFERENCE.md §1 says they carry.
 	for _, r := range s.Requests() {
 		if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "LINE-BotSDK-Go/") {
 			t.Errorf("%s: User-Agent %q", r.Endpoint, ua)
@@ -120,5 +121,76 @@ func TestSDK(t *testing.T) {
 	}
 	if n := s.CountRequests(EndpointGroupMemberIDs); n != 3 {
 		t.Errorf("%d member-ID requests, want 3 pages", n)
+	}
+}
+
+// TestSDKPushAndQuota drives push (with a retry key, then its 409), the quota and the
+// consumption through the SDK, as the provider's action and data source will.
+func TestSDKPushAndQuota(t *testing.T) {
+	s, ts, _ := newTestServer(t, nil)
+	api, err := messaging_api.NewMessagingApiAPI(DemoToken, messaging_api.WithEndpoint(ts.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetMessageQuota(1000)
+	q, err := api.GetMessageQuota()
+	if err != nil || q.Type != messaging_api.QuotaType_LIMITED || q.Value != 1000 {
+		t.Errorf("GetMessageQuota = %+v, %v", q, err)
+	}
+	const key = "e4e4e4e4-1111-4222-8333-444444444444"
+	req := &messaging_api.PushMessageRequest{
+		To:                   DemoGroupOps,
+		Messages:             []messaging_api.MessageInterface{messaging_api.TextMessage{Text: "Deployed 🚀"}},
+		NotificationDisabled: true,
+	}
+	res, sent, err := api.PushMessageWithHttpInfo(req, key)
+	if err != nil || len(sent.SentMessages) != 1 || sent.SentMessages[0].Id == "" || sent.SentMessages[0].QuoteToken == "" {
+		t.Fatalf("PushMessage = %+v, %v", sent, err)
+	}
+	firstID := res.Header.Get("X-Line-Request-Id")
+
+	// The same key: 409, with the accepted request's ID and the original sentMessages in
+	// a body the SDK's ErrorResponse decodes.
+	res, _, err = api.PushMessageWithHttpInfo(req, key)
+	if err == nil || res == nil || res.StatusCode != 409 {
+		t.Fatalf("repeat: res %v, err %v; want 409", res, err)
+	}
+	if got := res.Header.Get("X-Line-Accepted-Request-Id"); got != firstID {
+		t.Errorf("X-Line-Accepted-Request-Id %q, want %q", got, firstID)
+	}
+	var conflict messaging_api.ErrorResponse
+	if err := json.NewDecoder(res.Body).Decode(&conflict); err != nil || conflict.Message != msgRetryKeyAccepted ||
+		len(conflict.SentMessages) != 1 || conflict.SentMessages[0].Id != sent.SentMessages[0].Id {
+		t.Errorf("409 body %+v, %v", conflict, err)
+	}
+
+	// Without a key (the SDK sends the header empty), a second push goes out.
+	if _, err := api.PushMessage(&messaging_api.PushMessageRequest{To: DemoUserAiko,
+		Messages: []messaging_api.MessageInterface{messaging_api.TextMessage{Text: "hi"}}}, ""); err != nil {
+		t.Errorf("PushMessage without a key: %v", err)
+	}
+	// Errors come back as the SDK reports them.
+	_, err = api.PushMessage(&messaging_api.PushMessageRequest{To: DemoGroupNotJoined,
+		Messages: []messaging_api.MessageInterface{messaging_api.TextMessage{Text: "hi"}}}, "")
+	if err == nil || !strings.Contains(err.Error(), "unexpected status code: 400") || !strings.Contains(err.Error(), msgFailedToSend) {
+		t.Errorf("push to a group the bot left: %v", err)
+	}
+
+	used, err := api.GetMessageQuotaConsumption()
+	if err != nil || used.TotalUsage != 4+1 {
+		t.Errorf("GetMessageQuotaConsumption = %+v, %v; want 5", used, err)
+	}
+	pushed := s.PushedMessages()
+	if len(pushed) != 2 || !pushed[0].NotificationDisabled || pushed[0].RetryKey != key || pushed[0].Texts[0] != "Deployed 🚀" || pushed[1].RetryKey != "" {
+		t.Errorf("pushed %+v", pushed)
+	}
+	for _, r := range s.Requests() {
+		if r.Endpoint == EndpointPushMessage && r.Header.Get("Content-Type") != "application/json; charset=UTF-8" {
+			t.Errorf("push Content-Type %q", r.Header.Get("Content-Type"))
+		}
+	}
+	s.SetMessageQuota(Unlimited)
+	if q, err := api.GetMessageQuota(); err != nil || q.Type != messaging_api.QuotaType_NONE {
+		t.Errorf("GetMessageQuota unlimited = %+v, %v", q, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,20 +17,23 @@ import (
 )
 
 // DefaultRateLimit is LINE's limit for every endpoint the mock serves: 2,000 requests per
-// second per endpoint (line-api.md §1.5).
+// second per endpoint (REFERENCE.md §5).
 const DefaultRateLimit = 2000
 
 // Server is the mock LINE API. It is an http.Handler; start it with httptest.NewServer or
 // any http.Server. All methods are safe for concurrent use.
 type Server struct {
-	clock     Clock
-	rateLimit int
-	seed      uint64
-	latency   time.Duration
+	clock   Clock
+	seed    int64
+	latency time.Duration
 
 	lineMux    *http.ServeMux
 	controlMux *http.ServeMux
-	limiters   map[string]*rate.Limiter // by endpoint name; nil when rate limiting is off
+	// rateLimit is the per-endpoint limit in requests per second (0 = off); limiters holds
+	// one token bucket per endpoint name, or nil when rate limiting is off. Both are
+	// swapped whole by SetRateLimit, so the request path takes no lock to find its bucket.
+	rateLimit atomic.Int64
+	limiters  atomic.Pointer[map[string]*rate.Limiter]
 
 	// Fixed at New: the fixture's long-lived tokens and channel credentials.
 	accessTokens map[string]struct{}
@@ -71,13 +75,14 @@ func WithClock(c Clock) Option {
 // bucket holds one second's worth and refills gradually, in real time. 0 (or less) turns
 // rate limiting off.
 func WithRateLimit(perSecond int) Option {
-	return func(s *Server) { s.rateLimit = perSecond }
+	return func(s *Server) { s.rateLimit.Store(int64(perSecond)) }
 }
 
-// WithSeed seeds the randomness of fault injection, for repeatable runs. Without it the
-// seed is random.
+// WithSeed seeds the randomness of fault injection, to replay a run whose Seed is known.
+// Without it every Server draws a fresh random seed, so that tests under faults cannot
+// pass only because one lucky sequence was fixed.
 func WithSeed(seed int64) Option {
-	return func(s *Server) { s.seed = uint64(seed) }
+	return func(s *Server) { s.seed = seed }
 }
 
 // WithLatency adds d to every LINE request (the token endpoint included, /_mock/ controls
@@ -98,7 +103,6 @@ func New(f *Fixture, opts ...Option) (*Server, error) {
 	f = f.clone()
 	s := &Server{
 		clock:        systemClock{},
-		rateLimit:    DefaultRateLimit,
 		seed:         randomSeed(),
 		accessTokens: make(map[string]struct{}, len(f.AccessTokens)),
 		channels:     make(map[string]string, len(f.Channels)),
@@ -109,10 +113,11 @@ func New(f *Fixture, opts ...Option) (*Server, error) {
 		closed:       make(chan struct{}),
 	}
 	_, _ = rand.Read(s.macKey) // crypto/rand.Read never fails (Go 1.24+)
+	s.rateLimit.Store(DefaultRateLimit)
 	for _, opt := range opts {
 		opt(s)
 	}
-	s.rng = mathrand.New(mathrand.NewPCG(s.seed, 0x6c696e656d6f636b)) // "linemock"
+	s.rng = mathrand.New(mathrand.NewPCG(uint64(s.seed), 0x6c696e656d6f636b)) // "linemock"
 	for _, t := range f.AccessTokens {
 		s.accessTokens[t] = struct{}{}
 	}
@@ -120,12 +125,7 @@ func New(f *Fixture, opts ...Option) (*Server, error) {
 		s.channels[c.ID] = c.Secret
 	}
 	s.world = newWorld(f)
-	if s.rateLimit > 0 {
-		s.limiters = make(map[string]*rate.Limiter, len(endpoints))
-		for _, ep := range endpoints {
-			s.limiters[ep.name] = rate.NewLimiter(rate.Limit(s.rateLimit), s.rateLimit)
-		}
-	}
+	s.SetRateLimit(int(s.rateLimit.Load()))
 	s.lineMux = http.NewServeMux()
 	for i := range endpoints {
 		ep := &endpoints[i]
@@ -147,14 +147,51 @@ func New(f *Fixture, opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-func randomSeed() uint64 {
+// randomSeed returns a fresh seed below 2^53, so that it survives a trip through JSON
+// (GET /_mock/faults) and any JSON reader, and can be passed back to -seed or WithSeed.
+func randomSeed() int64 {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	var n uint64
 	for _, x := range b {
 		n = n<<8 | uint64(x)
 	}
-	return n
+	return int64(n >> 11)
+}
+
+// Seed returns the seed of fault injection: the one given to WithSeed, or the fresh one
+// drawn by New. Log it when a test under faults fails; WithSeed(Seed()) replays the same
+// draws for the same sequence of requests.
+func (s *Server) Seed() int64 { return s.seed }
+
+// SetRateLimit sets LINE's per-endpoint limit to perSecond requests per second, at once
+// for every later request; 0 (or less) turns rate limiting off. Every endpoint gets a
+// fresh, full bucket holding one second's worth, refilled continuously by the wall clock.
+// The tokens stay per endpoint name (as LINE's are per endpoint, all IDs sharing one).
+func (s *Server) SetRateLimit(perSecond int) {
+	perSecond = max(perSecond, 0)
+	var lims map[string]*rate.Limiter
+	if perSecond > 0 {
+		lims = make(map[string]*rate.Limiter, len(endpoints))
+		for _, ep := range endpoints {
+			lims[ep.name] = rate.NewLimiter(rate.Limit(perSecond), perSecond)
+		}
+	}
+	s.rateLimit.Store(int64(perSecond))
+	s.limiters.Store(&lims)
+}
+
+// RateLimit returns the per-endpoint limit in requests per second; 0 means off.
+func (s *Server) RateLimit() int { return int(s.rateLimit.Load()) }
+
+// allow takes a token from the endpoint's bucket, if rate limiting is on.
+func (s *Server) allow(endpoint string) bool {
+	lims := s.limiters.Load()
+	if lims == nil || *lims == nil {
+		return true
+	}
+	lim := (*lims)[endpoint]
+	return lim == nil || lim.Allow()
 }
 
 // Close releases handlers blocked by a Hang fault (they answer 500) and cuts injected
@@ -201,50 +238,66 @@ func isCleanPath(p string) bool {
 // recorded with Endpoint "" and gets no auth check, rate limit or fault.
 func (s *Server) serveUnrouted(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	arrived := s.clock.Now()
-	sw := &statusWriter{ResponseWriter: w, onStatus: func(st int) { s.rec.add(r, "", st, arrived) }}
+	sw := &statusWriter{ResponseWriter: w, onStatus: func(st int) { s.rec.add(r, "", st, false, arrived) }}
 	writeError(sw, status, msg)
 }
 
-// serveEndpoint runs the checks every endpoint shares, in the order of line-api.md §6.3,
-// then the endpoint's own handler:
+// serveEndpoint runs the checks every endpoint shares, in the order of REFERENCE.md
+// ("Decision order"), then the endpoint's own handler:
 //
 //	latency → injected fault → 401 auth → 429 rate limit → 400 X-Line-Retry-Key → handler
 //
 // The handler continues with 400 bad ID → 403 unverified → 404 chat → 404 member → 400 start.
+// A lost-response fault lets all of that happen, then answers 500 instead.
 func (s *Server) serveEndpoint(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	arrived := s.clock.Now()
-	recorded := false
+	recorded, lost := false, false
 	sw := &statusWriter{ResponseWriter: w, onStatus: func(st int) {
 		recorded = true
-		s.rec.add(r, ep.name, st, arrived)
+		s.rec.add(r, ep.name, st, lost, arrived)
 	}}
 	defer func() {
 		if !recorded { // the client gave up before any answer
-			s.rec.add(r, ep.name, 0, arrived)
+			s.rec.add(r, ep.name, 0, false, arrived)
 		}
 	}()
 
 	if !s.sleep(r.Context(), s.latency) {
 		return
 	}
-	if !s.injectFault(ep.name, sw, r) {
+	f := s.faultFor(ep.name)
+	if !s.injectFault(f, sw, r) {
 		return
 	}
-	if ep.messaging && !s.authenticate(sw, r) {
+	if f.LostResponse > 0 && s.draw() < f.LostResponse {
+		// The request is carried out in full (a leave leaves, a push is sent), but its
+		// answer never reaches the client: what a client sees when a connection drops or
+		// a proxy fails after LINE acted.
+		lost = true
+		s.answer(ep, newDiscardWriter(w.Header()), r)
+		writeError(sw, http.StatusInternalServerError, msgInternal)
 		return
 	}
-	if lim := s.limiters[ep.name]; lim != nil && !lim.Allow() {
-		writeError(sw, http.StatusTooManyRequests, msgRateLimited)
+	s.answer(ep, sw, r)
+}
+
+// answer runs the checks after the faults, then the endpoint's handler.
+func (s *Server) answer(ep *endpoint, w http.ResponseWriter, r *http.Request) {
+	if ep.messaging && !s.authenticate(w, r) {
 		return
 	}
-	if ep.messaging {
-		// Retry keys are for push, multicast, narrowcast and broadcast only (line-api.md §1.1).
+	if !s.allow(ep.name) {
+		writeError(w, http.StatusTooManyRequests, msgRateLimited)
+		return
+	}
+	if ep.messaging && !ep.retryKey {
+		// Retry keys are for push, multicast, narrowcast and broadcast only.
 		if _, ok := r.Header["X-Line-Retry-Key"]; ok {
-			writeError(sw, http.StatusBadRequest, msgRetryKey)
+			writeError(w, http.StatusBadRequest, msgRetryKey)
 			return
 		}
 	}
-	ep.handle(s, sw, r)
+	ep.handle(s, w, r)
 }
 
 // sleep waits d, or less if the client gives up (false) or the server is closed (true).

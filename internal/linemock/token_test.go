@@ -11,6 +11,7 @@ import (
 
 var formHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Authorization": ""}
 
+// REFERENCE.md §9: the stateless token endpoint, its errors and the mock's choices.
 func TestStatelessTokenEndpoint(t *testing.T) {
 	good := func() url.Values {
 		return url.Values{"grant_type": {"client_credentials"}, "client_id": {DemoChannelID}, "client_secret": {DemoChannelSecret}}

@@ -15,8 +15,8 @@ import (
 // a forged, truncated or foreign token fails the signature check like an unknown one.
 
 const (
-	statelessTokenLifetime = 15 * time.Minute // line-api.md §5.1
-	pageTokenLifetime      = 24 * time.Hour   // line-api.md §2.3
+	statelessTokenLifetime = 15 * time.Minute // REFERENCE.md §9
+	pageTokenLifetime      = 24 * time.Hour   // REFERENCE.md §6
 	macSize                = 16
 )
 

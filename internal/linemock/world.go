@@ -11,6 +11,7 @@ type world struct {
 	chats    map[string]*chat
 	groups   []string // group IDs in fixture order
 	rooms    []string // room IDs in fixture order
+	msg      messaging
 }
 
 // chat is a group or a room.
@@ -29,6 +30,7 @@ func newWorld(f *Fixture) world {
 		bot:      f.Bot,
 		users:    make(map[string]*User, len(f.Users)),
 		chats:    make(map[string]*chat, len(f.Groups)+len(f.Rooms)),
+		msg:      newMessaging(),
 	}
 	for _, u := range f.Users {
 		w.addUser(u)

@@ -40,8 +40,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	latency := fs.Duration("latency", 0, "latency added to every LINE request, e.g. 20ms")
 	rate429 := fs.Float64("rate-429", 0, "probability (0-1) of answering 429 on any LINE endpoint")
 	rate500 := fs.Float64("rate-500", 0, "probability (0-1) of answering 500 on any LINE endpoint")
-	seed := fs.Int64("seed", 0, "seed for fault injection (default: random)")
+	seed := fs.Int64("seed", 0, "seed for fault injection (default: a fresh random one, printed on stderr)")
 	rateLimit := fs.Int("rate-limit", linemock.DefaultRateLimit, "LINE's per-endpoint limit in requests/second; 0 turns it off")
+	messageQuota := fs.Int64("message-quota", linemock.Unlimited, "the month's message limit for push; -1 for none")
 	printFixture := fs.Bool("print-fixture", false, "print the built-in demo fixture as JSON and exit")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: linemock [flags]\n\nServes the mock LINE Messaging API.\n\nFlags:")
@@ -65,6 +66,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "linemock: %s %v: want a probability from 0 to 1\n", p.name, p.value)
 			return 2
 		}
+	}
+	if *messageQuota < linemock.Unlimited {
+		fmt.Fprintf(stderr, "linemock: -message-quota %d: want -1 (no limit) or more\n", *messageQuota)
+		return 2
 	}
 	if *latency < 0 {
 		fmt.Fprintf(stderr, "linemock: -latency %v: must not be negative\n", *latency)
@@ -100,6 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "linemock: %v\n", err)
 		return 2
 	}
+	mock.SetMessageQuota(*messageQuota)
 	if *rate429 > 0 || *rate500 > 0 {
 		mock.SetFault(linemock.AllEndpoints, linemock.Fault{Rate429: *rate429, Rate500: *rate500})
 	}
@@ -109,6 +115,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "linemock: %v\n", err)
 		return 1
 	}
+	// The seed goes to stderr (stdout's first line is the contract below), so that a run
+	// whose faults went wrong can be replayed with -seed.
+	fmt.Fprintf(stderr, "linemock: fault seed %d (replay with -seed %d)\n", mock.Seed(), mock.Seed())
 	// The first line of output is the contract with scripts and tests: they read it to learn
 	// the port. Writes to an *os.File are unbuffered, so it is out as soon as this returns.
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -134,7 +135,10 @@ func TestServesFixtureFileWithFlags(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd, url, _ := start(t, bin, "-fixture", path, "-latency", "50ms", "-rate-limit", "2")
+	cmd, url, _ := start(t, bin, "-fixture", path, "-latency", "50ms", "-rate-limit", "2", "-message-quota", "30")
+	if status, body := get(t, url+"/v2/bot/message/quota"); status != 200 || string(body) != `{"type":"limited","value":30}` {
+		t.Errorf("-message-quota 30: %d %s", status, body)
+	}
 	begin := time.Now()
 	status, body := get(t, url+"/v2/bot/group/"+linemock.DemoGroupOps+"/summary")
 	if status != 200 || !strings.Contains(string(body), "From a file") {
@@ -153,7 +157,10 @@ func TestServesFixtureFileWithFlags(t *testing.T) {
 
 func TestFaultFlags(t *testing.T) {
 	bin := buildCommand(t)
-	cmd, url, _ := start(t, bin, "-rate-429", "1", "-seed", "7")
+	cmd, url, stderr := start(t, bin, "-rate-429", "1", "-seed", "7")
+	if status, body := get(t, url+"/_mock/faults"); status != 200 || !strings.HasPrefix(string(body), `{"seed":7,`) {
+		t.Errorf("GET /_mock/faults with -seed 7: %d %s", status, body)
+	}
 	for range 3 {
 		if status, body := get(t, url+"/v2/bot/info"); status != 429 || !strings.Contains(string(body), "rate limit") {
 			t.Errorf("-rate-429 1: %d %s", status, body)
@@ -164,13 +171,25 @@ func TestFaultFlags(t *testing.T) {
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	waitExit(t, cmd)
+	if !strings.Contains(stderr.String(), "linemock: fault seed 7 (replay with -seed 7)") {
+		t.Errorf("stderr %q does not name the seed", stderr)
+	}
 
-	cmd, url, _ = start(t, bin, "-rate-500", "1")
+	// Without -seed, a fresh seed, printed so that the run can be replayed.
+	cmd, url, stderr = start(t, bin, "-rate-500", "1")
 	if status, _ := get(t, url+"/v2/bot/info"); status != 500 {
 		t.Errorf("-rate-500 1: %d", status)
 	}
+	_, body := get(t, url+"/_mock/faults")
+	var faults struct{ Seed int64 }
+	if err := json.Unmarshal(body, &faults); err != nil {
+		t.Fatalf("GET /_mock/faults: %s: %v", body, err)
+	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
 	waitExit(t, cmd)
+	if want := fmt.Sprintf("linemock: fault seed %d (replay with -seed %d)", faults.Seed, faults.Seed); !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
 }
 
 func TestRefusesBadInput(t *testing.T) {
@@ -197,6 +216,7 @@ func TestRefusesBadInput(t *testing.T) {
 		{"missing fixture", []string{"-fixture", filepath.Join(dir, "missing.json")}, "missing.json"},
 		{"rate out of range", []string{"-rate-429", "1.5"}, "-rate-429 1.5: want a probability from 0 to 1"},
 		{"negative latency", []string{"-latency", "-1s"}, "-latency"},
+		{"message quota below -1", []string{"-message-quota", "-2"}, "-message-quota -2: want -1 (no limit) or more"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined: -nope"},
 		{"stray argument", []string{"extra"}, `unexpected argument "extra"`},
 	}
