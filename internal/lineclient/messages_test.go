@@ -162,13 +162,16 @@ func TestPushErrorsLINEGivesMeaning(t *testing.T) {
 		{"bot not in chat", 400, "Failed to send messages", true, false},
 		{"monthly limit", 429, "You have reached your monthly limit.", false, true},
 		{"schema error", 400, "The request body has 1 error(s)", false, false},
-		{"rate limit", 429, "The API rate limit has been exceeded. Try again later.", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeLINE(t, func(w http.ResponseWriter, _ *http.Request) {
 				writeJSON(w, tc.status, map[string]string{"message": tc.message})
 			})
-			_, err := f.client(t, func(c *Config) { c.MaxRetries = 0 }).Push(context.Background(), Push{Chat: GroupChat(groupID), Text: "x"})
+			// Three retries allowed, none made: each of these answers is final.
+			_, err := f.client(t).Push(context.Background(), Push{Chat: GroupChat(groupID), Text: "x"})
+			if n := f.requests.Load(); n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Message != tc.message {
 				t.Fatalf("err = %v", err)
@@ -180,6 +183,14 @@ func TestPushErrorsLINEGivesMeaning(t *testing.T) {
 				t.Fatalf("err = %v, want the chat named", err)
 			}
 		})
+	}
+}
+
+// The rate limit's 429 is not the monthly limit: waiting fixes it, so the client retries it.
+func TestRateLimitIsNotTheMonthlyLimit(t *testing.T) {
+	err := &APIError{StatusCode: 429, Message: "The API rate limit has been exceeded. Try again later."}
+	if IsMonthlyLimit(err) || !IsRateLimited(err) {
+		t.Fatalf("IsMonthlyLimit = %v, IsRateLimited = %v", IsMonthlyLimit(err), IsRateLimited(err))
 	}
 }
 
