@@ -152,7 +152,7 @@ func (*MissingCredentialsError) Error() string {
 
 // TokenError is a failure to issue a stateless channel access token from the channel ID and
 // secret; Refused is set when LINE refused the credentials themselves. Err names the
-// operation ("issue a stateless channel access token") once.
+// operation ("issue stateless channel access token") once.
 type TokenError struct {
 	Refused bool
 	Err     error

@@ -13,8 +13,10 @@ import (
 // LINE limits each endpoint of a channel with a token bucket and answers 429 beyond it. Other
 // tools on the same channel draw from the same buckets, so how much room is left for this
 // client is unknown until LINE says "too many". The client's one limiter therefore adapts, as
-// TCP does: it halves its rate when LINE throttles, climbs back one request per second per
-// answer that was not throttled, and never goes above the configured rate.
+// TCP does: when LINE throttles, it halves the rate that LINE let through in the last second
+// (not the configured one, which is what went wrong: RFC 5681 halves the data in flight, not
+// the window, for the same reason); it climbs back one request per second per answer that was
+// not throttled, and never goes above the configured rate.
 const (
 	minRate        = 1.0 // requests per second: slower than this, a plan would outlive its deadline
 	decreaseFactor = 0.5
@@ -31,13 +33,43 @@ type limiter struct {
 	mu sync.Mutex
 	// rate is the current rate, at most ceiling.
 	rate float64
-	// generation counts the slow-downs. An attempt remembers the generation it went out in, and
-	// only a 429 to an attempt of the current generation slows down again: attempts sent before
-	// the last slow-down were sent too fast already, and one episode of throttling must halve
-	// the rate once, not once per request in flight.
+	// generation counts the slow-downs. An attempt remembers the generation it was queued in,
+	// and only a 429 to an attempt of the current generation slows down again: attempts queued
+	// before the last slow-down were paced too fast already, and one episode of throttling
+	// must halve the rate once, not once per request in flight.
 	generation  uint64
 	pausedUntil time.Time // a Retry-After holds every request until then
 	throttles   int       // slow-downs in the client's life
+	passed      passCounter
+}
+
+// passCounter counts the answers LINE's rate limit let through, in one-second windows, to
+// estimate how many passed in the last second.
+type passCounter struct {
+	window         time.Time // the start of the current window
+	current, prior int
+}
+
+func (p *passCounter) add(now time.Time) {
+	p.roll(now)
+	p.current++
+}
+
+// lastSecond estimates the answers of the second before now: the current window's, and the
+// part of the prior window's that falls within the second.
+func (p *passCounter) lastSecond(now time.Time) float64 {
+	p.roll(now)
+	elapsed := now.Sub(p.window).Seconds()
+	return float64(p.current) + float64(p.prior)*max(0, 1-elapsed)
+}
+
+func (p *passCounter) roll(now time.Time) {
+	switch elapsed := now.Sub(p.window); {
+	case elapsed >= 2*time.Second:
+		p.window, p.current, p.prior = now, 0, 0
+	case elapsed >= time.Second:
+		p.window, p.current, p.prior = p.window.Add(time.Second), 0, p.current
+	}
 }
 
 func newLimiter(ceiling float64, adaptive bool) *limiter {
@@ -51,18 +83,19 @@ func newLimiter(ceiling float64, adaptive bool) *limiter {
 	}
 }
 
-// burstFor keeps the burst at one second's worth of the current rate, so that it never
-// exceeds the rate, and at least 1, without which no request could go.
+// burstFor keeps the burst at one second's worth of the rate, so that it never exceeds the
+// rate, and at least 1, without which no request could go.
 func burstFor(perSecond float64) int {
 	return max(1, int(math.Floor(perSecond)))
 }
 
-// wait blocks until a request may go and returns the generation it goes out in. It fails at
+// wait blocks until a request may go and returns the generation it was queued in: a request
+// queued at the rate before a slow-down goes out at that rate, however late. It fails at
 // once with context.DeadlineExceeded when the wait would outlast ctx's deadline, and with
 // ctx's error when ctx ends while waiting.
 func (l *limiter) wait(ctx context.Context) (uint64, error) {
 	l.mu.Lock()
-	until := l.pausedUntil
+	gen, until := l.generation, l.pausedUntil
 	l.mu.Unlock()
 	if pause := time.Until(until); pause > 0 {
 		if deadline, ok := ctx.Deadline(); ok && deadline.Before(until) {
@@ -83,9 +116,7 @@ func (l *limiter) wait(ctx context.Context) (uint64, error) {
 		// rate.Limiter refuses a wait that would outlast the deadline without waiting.
 		return 0, context.DeadlineExceeded
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.generation, nil
+	return gen, nil
 }
 
 // throttled takes LINE's rate-limit 429 to an attempt sent in generation gen: it halves the
@@ -101,7 +132,7 @@ func (l *limiter) throttled(ctx context.Context, gen uint64, retryAfter time.Dur
 	}
 	l.generation++
 	l.throttles++
-	l.setRate(max(minRate, l.rate*decreaseFactor))
+	l.setRate(max(minRate, decreaseFactor*min(l.rate, l.passed.lastSecond(time.Now()))))
 	perSecond, throttles := l.rate, l.throttles
 	l.mu.Unlock()
 
@@ -118,6 +149,7 @@ func (l *limiter) succeeded(ctx context.Context) {
 		return
 	}
 	l.mu.Lock()
+	l.passed.add(time.Now())
 	if l.rate >= l.ceiling {
 		l.mu.Unlock()
 		return
@@ -132,11 +164,16 @@ func (l *limiter) succeeded(ctx context.Context) {
 	}
 }
 
-// setRate must be called with mu held.
+// setRate must be called with mu held. Below the configured rate the burst is 1: requests are
+// paced evenly, since a burst is what an empty bucket at LINE refuses first.
 func (l *limiter) setRate(perSecond float64) {
 	l.rate = perSecond
 	l.tokens.SetLimit(rate.Limit(perSecond))
-	l.tokens.SetBurst(burstFor(perSecond))
+	if perSecond < l.ceiling {
+		l.tokens.SetBurst(1)
+	} else {
+		l.tokens.SetBurst(burstFor(perSecond))
+	}
 }
 
 // current reports the rate now, for tests and benchmarks.

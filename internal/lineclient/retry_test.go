@@ -16,6 +16,10 @@ import (
 // fastBackoff makes every retry wait a few milliseconds, so that long chains run quickly.
 func fastBackoff(c *Config) { c.backoffMin, c.backoffMax = time.Millisecond, 5*time.Millisecond }
 
+// fixedRate keeps the limiter out of tests of the retries: after a 429 with nothing passed,
+// the adaptive one paces a request per second.
+func fixedRate(c *Config) { c.fixedRate = true }
+
 func TestRateLimit429IsRetriedWithoutUsingUpMaxRetries(t *testing.T) {
 	var n atomic.Int32
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +32,7 @@ func TestRateLimit429IsRetriedWithoutUsingUpMaxRetries(t *testing.T) {
 			writeJSON(w, 200, map[string]int{"count": 4})
 		}
 	})
-	c := f.client(t, fastBackoff, func(c *Config) { c.MaxRetries = 1 })
+	c := f.client(t, fastBackoff, fixedRate, func(c *Config) { c.MaxRetries = 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	count, err := c.MemberCount(ctx, GroupChat(groupID))
@@ -61,32 +65,41 @@ func Test429sThatNoWaitFixesAreFinal(t *testing.T) {
 }
 
 // A throttled call retries until the caller's deadline, then fails with an error that is the
-// deadline and says that LINE was still throttling.
+// deadline and says that LINE was still throttling: with the adaptive limiter, which slows to
+// its floor and mostly ends queued, and with a fixed one, which mostly ends in a backoff.
 func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
-	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 429, map[string]string{"message": msgRateLimited})
-	})
-	c := f.client(t, fastBackoff, func(c *Config) { c.MaxRetries = 1 })
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.GroupSummary(ctx, groupID)
-	elapsed := time.Since(start)
-	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want the deadline", err)
-	}
-	if !IsRateLimited(err) || !strings.Contains(err.Error(), "LINE was still throttling") ||
-		!strings.Contains(err.Error(), msgRateLimited) || !strings.Contains(err.Error(), "get group chat summary") {
-		t.Fatalf("error %q does not say that LINE was still throttling", err)
-	}
-	if IsNotFound(err) || IsForbidden(err) || IsUnauthorized(err) {
-		t.Fatal("status predicates disagree with a 429")
-	}
-	if got := f.requests.Load(); got <= 2 {
-		t.Fatalf("%d requests, want more than max_retries+1: the rate limit is retried until the deadline", got)
-	}
-	if elapsed > 10*time.Second {
-		t.Fatalf("returned %s after the start, want about the 500ms deadline", elapsed)
+	for name, fixed := range map[string]bool{"adaptive": false, "fixed": true} {
+		t.Run(name, func(t *testing.T) {
+			f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 429, map[string]string{"message": msgRateLimited})
+			})
+			c := f.client(t, fastBackoff, func(c *Config) { c.MaxRetries, c.fixedRate = 0, fixed })
+			ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := c.GroupSummary(ctx, groupID)
+			elapsed := time.Since(start)
+			if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want the deadline", err)
+			}
+			if !IsRateLimited(err) || !strings.Contains(err.Error(), "LINE was still throttling") ||
+				!strings.Contains(err.Error(), msgRateLimited) || !strings.Contains(err.Error(), "get group chat summary") {
+				t.Fatalf("error %q does not say that LINE was still throttling", err)
+			}
+			if IsNotFound(err) || IsForbidden(err) || IsUnauthorized(err) {
+				t.Fatal("status predicates disagree with a 429")
+			}
+			var reqErr *RequestError
+			if !errors.As(err, &reqErr) || !reqErr.Cancelled {
+				t.Fatalf("err = %#v, want a *RequestError of the deadline", err)
+			}
+			if got := f.requests.Load(); got <= 1 {
+				t.Fatalf("%d requests, want more than max_retries+1: the rate limit is retried until the deadline", got)
+			}
+			if elapsed > 20*time.Second {
+				t.Fatalf("returned %s after the start, want about the 1.5s deadline", elapsed)
+			}
+		})
 	}
 }
 
@@ -120,7 +133,7 @@ func TestCancelWhileThrottled(t *testing.T) {
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 429, map[string]string{"message": msgRateLimited})
 	})
-	c := f.client(t, fastBackoff)
+	c := f.client(t, fastBackoff, fixedRate)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for f.requests.Load() < 3 {
@@ -418,7 +431,7 @@ func TestTokenEndpointRateLimitIsRetried(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]int{"count": 5})
 	})
-	c := f.client(t, fastBackoff, func(c *Config) {
+	c := f.client(t, fastBackoff, fixedRate, func(c *Config) {
 		c.AccessToken, c.ChannelID, c.ChannelSecret, c.MaxRetries = "", testChannelID, testChannelSecret, 0
 	})
 	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
