@@ -115,15 +115,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "linemock: %v\n", err)
 		return 1
 	}
-	// The seed goes to stderr (stdout's first line is the contract below), so that a run
-	// whose faults went wrong can be replayed with -seed.
-	fmt.Fprintf(stderr, "linemock: fault seed %d (replay with -seed %d)\n", mock.Seed(), mock.Seed())
 	// The first line of output is the contract with scripts and tests: they read it to learn
 	// the port. Writes to an *os.File are unbuffered, so it is out as soon as this returns.
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if f, ok := stdout.(interface{ Sync() error }); ok {
 		_ = f.Sync()
 	}
+	// The seed goes to stderr, after the first line (scripts that send both streams to one
+	// file read its first line), so that a run whose faults went wrong can be replayed.
+	fmt.Fprintf(stderr, "linemock: fault seed %d (replay with -seed %d)\n", mock.Seed(), mock.Seed())
 
 	srv := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)

@@ -288,3 +288,38 @@ func TestRunInProcess(t *testing.T) {
 		t.Errorf("unusable address: code %d, want 1", code)
 	}
 }
+
+// Scripts such as scripts/demo.sh send both streams to one file and read its first line:
+// the seed line on stderr must come after the listening line.
+func TestFirstLineWhenStreamsShareAFile(t *testing.T) {
+	bin := buildCommand(t)
+	logPath := filepath.Join(t.TempDir(), "mock.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	var lines []string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		data, _ := os.ReadFile(logPath)
+		if lines = strings.Split(string(data), "\n"); len(lines) >= 3 { // two lines and the rest
+			break
+		}
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	waitExit(t, cmd)
+	if len(lines) < 3 || !listeningLine.MatchString(lines[0]) || !strings.HasPrefix(lines[1], "linemock: fault seed ") {
+		t.Errorf("log %q: want the listening line, then the seed", lines)
+	}
+}
