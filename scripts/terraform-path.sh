@@ -61,6 +61,19 @@ build() {
     return
   fi
   mkdir -p "$dir"
+  # One build at a time per CLI: another run (make test while .ci/run builds ahead) waits for
+  # this one's result rather than building it again.
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"$dir/.lock"
+    if ! flock -n 9; then
+      say "waiting for another build of $name $version to finish"
+      flock 9
+    fi
+    if [ -x "$bin" ]; then
+      echo "$bin"
+      return
+    fi
+  fi
   local work
   work=$(mktemp -d "$dir/.build.XXXXXX")
   # shellcheck disable=SC2064 # $work is expanded now, on purpose
