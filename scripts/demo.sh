@@ -34,14 +34,14 @@ mkdir -p "$work/bin" "$work/plugins" "$work/config"
   && go build -o "$work/bin/linemockctl" ./internal/cmd/linemockctl)
 
 say "Starting the mock LINE API with its built-in demo world"
-"$work/bin/linemock" -addr 127.0.0.1:0 > "$work/mock.log" 2>&1 &
+"$work/bin/linemock" -addr 127.0.0.1:0 > "$work/mock.log" 2> "$work/mock.err" &
 mock_pid=$!
 for _ in $(seq 1 100); do
   if head -n 1 "$work/mock.log" 2>/dev/null | grep -q '^listening on '; then break; fi
   sleep 0.1
 done
 mock_url=$(head -n 1 "$work/mock.log" | sed 's/^listening on //')
-[ -n "$mock_url" ] || { echo "the mock did not start:"; cat "$work/mock.log"; exit 1; }
+[ -n "$mock_url" ] || { echo "the mock did not start:"; cat "$work/mock.log" "$work/mock.err"; exit 1; }
 note "$mock_url answers like api.line.me: a bot, four groups, two multi-person chats."
 
 say "Pointing Terraform at the freshly built provider (dev_overrides)"
@@ -64,6 +64,22 @@ tf() { "$terraform" -chdir="$work/config" "$@" 2> >(grep -v -e 'Provider develop
 
 say "terraform apply: read the chats and adopt the bot's memberships"
 tf apply -auto-approve -input=false -no-color | sed -n '/^Apply complete/,$p'
+
+# Actions came with Terraform 1.14: older versions cannot even parse an action block.
+tf_version=$("$terraform" version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n 1)
+if [ "$(printf '%s\n%s\n' "$tf_version" 1.14.0 | sort -V | head -n 1)" = 1.14.0 ]; then
+  say "terraform apply -invoke: push a message to the Ops group on demand (the line_push_message action)"
+  cp "$root/demo/notify.tf" "$work/config/notify.tf"
+  note "Configuration: demo/notify.tf. A push counts against the monthly quota once per member of the chat."
+  tf apply -auto-approve -input=false -no-color -invoke=action.line_push_message.hello \
+    | grep -E -e '^Action started|Pushing to|Delivered|^Action complete|^Apply complete' | sed 's/^ */    /'
+  note "What the mock received: $(control GET "/_mock/messages")"
+  note "The month's quota use: $(control GET "/_mock/quota")"
+else
+  say "Actions: not shown"
+  note "Terraform $tf_version is older than 1.14, the first version with actions, so the line_push_message" \
+    "action is left out of this tour. Run make demo with Terraform 1.14 or later to see it."
+fi
 
 say "A member removes the bot from \"Release train\" in the LINE app (through the mock's controls)"
 note "$(control POST "/_mock/chats/C4e1ea5e0000000000000000000000002/kick")"

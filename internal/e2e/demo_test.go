@@ -31,6 +31,16 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo's output lacks %q", want)
 		}
 	}
+	// The action is shown when the Terraform supports actions, and said to be left out when not.
+	action := []string{"Actions: not shown", "older than 1.14"}
+	if terraformAtLeast(t, "1.14.0") {
+		action = []string{"Pushing to group chat C0c500000000000000000000000000001", "Delivered, request ID ", `"used":4`}
+	}
+	for _, want := range action {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the demo's output lacks %q", want)
+		}
+	}
 	if t.Failed() {
 		t.Logf("demo output:\n%s", out)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -31,7 +32,10 @@ const (
 // registryURL is the provider's page, named in the User-Agent of every request.
 const registryURL = "https://registry.terraform.io/providers/tf-line/line"
 
-var _ provider.Provider = (*lineProvider)(nil)
+var (
+	_ provider.Provider            = (*lineProvider)(nil)
+	_ provider.ProviderWithActions = (*lineProvider)(nil)
+)
 
 type lineProvider struct {
 	version string
@@ -139,7 +143,7 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		data := &providerData{unknown: true}
-		resp.DataSourceData, resp.ResourceData = data, data
+		resp.DataSourceData, resp.ResourceData, resp.ActionData = data, data, data
 		return
 	}
 
@@ -177,7 +181,7 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"user_agent":  clientCfg.UserAgent,
 	})
 	data := &providerData{client: client, creds: creds}
-	resp.DataSourceData, resp.ResourceData = data, data
+	resp.DataSourceData, resp.ResourceData, resp.ActionData = data, data, data
 }
 
 // userAgent names the provider and the Terraform that runs it, in the form HashiCorp's
@@ -208,5 +212,12 @@ func (p *lineProvider) DataSources(context.Context) []func() datasource.DataSour
 		newMemberProfileDataSource(groupKind),
 		newMemberProfileDataSource(roomKind),
 		newBotMembershipDataSource,
+		newMessageQuotaDataSource,
+	}
+}
+
+func (p *lineProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		newPushMessageAction,
 	}
 }

@@ -1,0 +1,15 @@
+# Warn in every plan when less than a tenth of the month's messages are left.
+# A failed assertion is a warning: the plan still succeeds.
+check "message_quota" {
+  data "line_message_quota" "this" {}
+
+  assert {
+    # limit is null when the channel has no limit; coalesce keeps the
+    # arithmetic valid on Terraform versions that evaluate both sides.
+    condition = (
+      !data.line_message_quota.this.limited ||
+      data.line_message_quota.this.used < 0.9 * coalesce(data.line_message_quota.this.limit, 0)
+    )
+    error_message = "The LINE channel has used ${data.line_message_quota.this.used} of its ${coalesce(data.line_message_quota.this.limit, 0)} messages this month: pushes fail at the limit."
+  }
+}
