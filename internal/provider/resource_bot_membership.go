@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -132,7 +133,8 @@ func (r *botMembershipResource) Configure(_ context.Context, req resource.Config
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fills in id and chat_type from the configured ID, so that the plan shows them.
+// ModifyPlan fills in id and chat_type from the configured ID, so that the plan shows them,
+// and refuses a replacement that would strand the bot.
 func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -150,6 +152,38 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 		plan.GroupName, plan.PictureURL = types.StringNull(), types.StringNull()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		var state botMembershipModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			r.checkReplacement(ctx, state, chat, &resp.Diagnostics)
+		}
+	}
+}
+
+// checkReplacement refuses, at plan, to replace the membership of one chat by that of a chat
+// the bot is not in. Terraform destroys before it creates, so the apply would make the bot
+// leave the old chat for good and then fail to adopt the new one. Create still checks, for
+// chats known only at apply.
+func (r *botMembershipResource) checkReplacement(ctx context.Context, state botMembershipModel, to lineclient.Chat, diags *diag.Diagnostics) {
+	from := state.chat()
+	if from == to || !state.LeaveOnDestroy.ValueBool() {
+		return // no replacement, or one that only forgets the old chat
+	}
+	if r.data == nil || r.data.unknown || r.data.client == nil {
+		return // LINE cannot be asked during this plan; Create checks at apply
+	}
+	membership, err := r.data.client.Membership(ctx, to)
+	if err != nil {
+		addClientError(diags, r.data, "Unable to tell whether the bot is in "+to.String()+
+			", which would replace the membership of "+from.String(), err)
+		return
+	}
+	if !membership.IsMember {
+		diags.AddAttributeError(path.Root(kindOf(to).idAttr),
+			"The bot is not in "+to.String()+": replacing the membership of "+from.String()+" would strand it",
+			strandingDetail(from, to))
+	}
 }
 
 func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -171,20 +205,6 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 	}
 	plan.setMembership(membership)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func notMemberDetail(chat lineclient.Chat) string {
-	detail := "LINE answered 404 Not found: the " + kindOf(chat).noun + " does not exist or the bot is not a member of " +
-		"it. LINE has no API call that makes a bot join a chat, so line_bot_membership can only adopt a chat the bot " +
-		"is already in.\n\n"
-	if chat.Type == lineclient.Group {
-		return detail + "Invite the LINE Official Account into the group from the LINE app, then apply again. A bot " +
-			"can be invited only when \"Allow bot to join group chats\" is enabled for the channel (LINE Official " +
-			"Account Manager, Settings, Account settings)."
-	}
-	return detail + "Invite the LINE Official Account into the multi-person chat from the LINE app, then apply " +
-		"again. A bot can be invited only when \"Allow bot to join group chats\" is enabled for the channel. LINE " +
-		"now creates new multi-person chats as group chats, so a chat created recently has a group ID (C…)."
 }
 
 func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

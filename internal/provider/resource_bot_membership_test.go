@@ -107,7 +107,7 @@ func TestAccBotMembershipResource_story(t *testing.T) {
 					plancheck.ExpectResourceAction(roomMembership, plancheck.ResourceActionNoop),
 				}},
 				ExpectError: wrapped(`The bot is not in group chat ` + linemock.DemoGroupOps + `.*` +
-					`Invite the LINE Official Account into the group from the LINE app, then apply again.*` +
+					`Invite the LINE Official Account into the group from the LINE app, then try again.*` +
 					`"Allow bot to join group chats"`),
 			},
 			{
