@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -106,6 +108,17 @@ type botMembershipModel struct {
 	ChatType       types.String `tfsdk:"chat_type"`
 	GroupName      types.String `tfsdk:"group_name"`
 	PictureURL     types.String `tfsdk:"picture_url"`
+}
+
+// newMembershipModel is a membership of chat with the defaults and nothing yet from LINE.
+func newMembershipModel(chat lineclient.Chat) botMembershipModel {
+	m := botMembershipModel{
+		LeaveOnDestroy: types.BoolValue(true),
+		GroupName:      types.StringNull(),
+		PictureURL:     types.StringNull(),
+	}
+	m.setChat(chat)
+	return m
 }
 
 func (m *botMembershipModel) chat() lineclient.Chat { return chatOf(m.GroupID, m.RoomID) }
@@ -214,6 +227,10 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	chat := state.chat()
+	importing := takeImportMark(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	if importing && notConfigured(&resp.Diagnostics, r.data) {
+		return // an import must be confirmed by LINE
+	}
 	if r.data == nil || r.data.unknown {
 		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed",
 			"The provider configuration depends on values known only after apply, so LINE was not asked "+
@@ -223,6 +240,11 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 	membership, err := r.data.client.Membership(ctx, chat)
 	if err != nil {
 		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is still in "+chat.String(), err)
+		return
+	}
+	if !membership.IsMember && importing {
+		resp.Diagnostics.AddError("The bot is not in "+chat.String()+": nothing to import",
+			notMemberDetail(chat))
 		return
 	}
 	if !membership.IsMember {
@@ -272,9 +294,25 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 		resp.Diagnostics.AddWarning("The bot had already left "+chat.String(),
 			"LINE answered 404 Not found to the leave request: the bot was no longer in the chat, which is "+
 				"what destroying asks for.")
-	default:
+	case leaveRefused(err):
 		addClientError(&resp.Diagnostics, r.data, "The bot is still in "+chat.String()+": leaving failed", err)
+	default:
+		// No answer, or a server error: LINE may have carried the leave out all the same.
+		advice := "LINE may have carried the leave out before the answer was lost, so the membership stays in " +
+			"state until LINE says otherwise. The next plan refreshes it and tells: if the bot has left, the " +
+			"membership leaves state with a warning; if it is still there, the plan proposes to destroy it again."
+		if more := adviceFor(r.data, err); more != "" {
+			advice += "\n\n" + more
+		}
+		addErrorWithAdvice(&resp.Diagnostics, "Unknown whether the bot left "+chat.String(), err, advice)
 	}
+}
+
+// leaveRefused reports an error that says LINE did not carry a leave out: it answered with a
+// client error (401, 403, 429…). Timeouts, cancellation and server errors leave it unknown.
+func leaveRefused(err error) bool {
+	var apiErr *lineclient.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode < http.StatusInternalServerError
 }
 
 func (r *botMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -286,13 +324,30 @@ func (r *botMembershipResource) ImportState(ctx context.Context, req resource.Im
 		return
 	}
 	// Read, which Terraform calls next, asks LINE for the rest.
-	state := botMembershipModel{
-		LeaveOnDestroy: types.BoolValue(true),
-		GroupName:      types.StringNull(),
-		PictureURL:     types.StringNull(),
-	}
-	state.setChat(chat)
+	state := newMembershipModel(chat)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
+}
+
+// importingKey marks, in private state, a membership that ImportState has just made, so that
+// the Read that follows fails on a chat the bot is not in rather than forgetting it.
+const importingKey = "importing"
+
+// takeImportMark reports, and clears, the mark ImportState leaves for the Read that follows it.
+func takeImportMark(ctx context.Context, in privateState, out privateState, diags *diag.Diagnostics) bool {
+	mark, d := in.GetKey(ctx, importingKey)
+	diags.Append(d...)
+	if len(mark) == 0 {
+		return false
+	}
+	diags.Append(out.SetKey(ctx, importingKey, nil)...)
+	return true
+}
+
+// privateState is the framework's private state, as Read receives and returns it.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
 func kindOf(chat lineclient.Chat) chatKind {
