@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -40,7 +43,7 @@ func (r *botMembershipResource) Metadata(_ context.Context, req resource.Metadat
 	resp.TypeName = req.ProviderTypeName + "_bot_membership"
 }
 
-func (r *botMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *botMembershipResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
@@ -91,7 +94,33 @@ func (r *botMembershipResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       keep,
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": membershipTimeouts(ctx),
+		},
 	}
+}
+
+// membershipTimeouts is the timeouts block: create, read (refresh, and the replacement check
+// at plan) and delete. Update only records leave_on_destroy and asks LINE nothing.
+func membershipTimeouts(ctx context.Context) schema.Block {
+	block, _ := timeouts.Block(ctx, timeouts.Opts{
+		Create:            true,
+		Read:              true,
+		Delete:            true,
+		CreateDescription: timeoutDescription("create (adopting the chat)", defaultCreateTimeout),
+		ReadDescription: timeoutDescription("refresh, and the check at plan that the bot is in the chat a "+
+			"replacement would adopt,", defaultReadTimeout),
+		DeleteDescription: timeoutDescription("delete (leaving the chat)", defaultDeleteTimeout),
+	}).(schema.SingleNestedBlock) // what timeouts.Block returns
+	block.MarkdownDescription = "Deadlines for each operation, retries and waits for LINE's rate limit included. " +
+		"The delete deadline is read from state: apply a change to it before the destroy it is meant for."
+	for name, a := range block.Attributes {
+		// The library's own validator accepts "-1h" and "0s", deadlines that pass at once.
+		attribute := a.(schema.StringAttribute) // timeouts are strings
+		attribute.Validators = []validator.String{durationValidator{}}
+		block.Attributes[name] = attribute
+	}
+	return block
 }
 
 func (r *botMembershipResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -101,13 +130,32 @@ func (r *botMembershipResource) ConfigValidators(context.Context) []resource.Con
 }
 
 type botMembershipModel struct {
-	ID             types.String `tfsdk:"id"`
-	GroupID        types.String `tfsdk:"group_id"`
-	RoomID         types.String `tfsdk:"room_id"`
-	LeaveOnDestroy types.Bool   `tfsdk:"leave_on_destroy"`
-	ChatType       types.String `tfsdk:"chat_type"`
-	GroupName      types.String `tfsdk:"group_name"`
-	PictureURL     types.String `tfsdk:"picture_url"`
+	ID             types.String   `tfsdk:"id"`
+	GroupID        types.String   `tfsdk:"group_id"`
+	RoomID         types.String   `tfsdk:"room_id"`
+	LeaveOnDestroy types.Bool     `tfsdk:"leave_on_destroy"`
+	ChatType       types.String   `tfsdk:"chat_type"`
+	GroupName      types.String   `tfsdk:"group_name"`
+	PictureURL     types.String   `tfsdk:"picture_url"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// deadline reads one operation's deadline ("create", "read" or "delete") from the timeouts block.
+func (m *botMembershipModel) deadline(ctx context.Context, name string, diags *diag.Diagnostics) deadline {
+	var (
+		limit time.Duration
+		d     diag.Diagnostics
+	)
+	switch name {
+	case "create":
+		limit, d = m.Timeouts.Create(ctx, defaultCreateTimeout)
+	case "delete":
+		limit, d = m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	default:
+		limit, d = m.Timeouts.Read(ctx, defaultReadTimeout)
+	}
+	diags.Append(d...)
+	return deadline{name: name, limit: limit}
 }
 
 // newMembershipModel is a membership of chat with the defaults and nothing yet from LINE.
@@ -116,6 +164,9 @@ func newMembershipModel(chat lineclient.Chat) botMembershipModel {
 		LeaveOnDestroy: types.BoolValue(true),
 		GroupName:      types.StringNull(),
 		PictureURL:     types.StringNull(),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+			"create": types.StringType, "read": types.StringType, "delete": types.StringType,
+		})},
 	}
 	m.setChat(chat)
 	return m
@@ -169,7 +220,7 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 		var state botMembershipModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() {
-			r.checkReplacement(ctx, state, chat, &resp.Diagnostics)
+			r.checkReplacement(ctx, state, chat, plan.deadline(ctx, "read", &resp.Diagnostics), &resp.Diagnostics)
 		}
 	}
 }
@@ -178,7 +229,7 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 // the bot is not in. Terraform destroys before it creates, so the apply would make the bot
 // leave the old chat for good and then fail to adopt the new one. Create still checks, for
 // chats known only at apply.
-func (r *botMembershipResource) checkReplacement(ctx context.Context, state botMembershipModel, to lineclient.Chat, diags *diag.Diagnostics) {
+func (r *botMembershipResource) checkReplacement(ctx context.Context, state botMembershipModel, to lineclient.Chat, dl deadline, diags *diag.Diagnostics) {
 	from := state.chat()
 	if from == to || !state.LeaveOnDestroy.ValueBool() {
 		return // no replacement, or one that only forgets the old chat
@@ -186,10 +237,12 @@ func (r *botMembershipResource) checkReplacement(ctx context.Context, state botM
 	if r.data == nil || r.data.unknown || r.data.client == nil {
 		return // LINE cannot be asked during this plan; Create checks at apply
 	}
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
 	membership, err := r.data.client.Membership(ctx, to)
 	if err != nil {
 		addClientError(diags, r.data, "Unable to tell whether the bot is in "+to.String()+
-			", which would replace the membership of "+from.String(), err)
+			", which would replace the membership of "+from.String(), dl.explain(err))
 		return
 	}
 	if !membership.IsMember {
@@ -206,9 +259,12 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	chat := plan.chat()
+	dl := plan.deadline(ctx, "create", &resp.Diagnostics)
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
 	membership, err := r.data.client.Membership(ctx, chat)
 	if err != nil {
-		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is in "+chat.String(), err)
+		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is in "+chat.String(), dl.explain(err))
 		return
 	}
 	if !membership.IsMember {
@@ -237,9 +293,12 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 				"whether the bot is still in the chat. The state is kept as it was.")
 		return
 	}
+	dl := state.deadline(ctx, "read", &resp.Diagnostics)
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
 	membership, err := r.data.client.Membership(ctx, chat)
 	if err != nil {
-		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is still in "+chat.String(), err)
+		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is still in "+chat.String(), dl.explain(err))
 		return
 	}
 	if !membership.IsMember && importing {
@@ -286,7 +345,10 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 	if notConfigured(&resp.Diagnostics, r.data) {
 		return
 	}
-	err := r.data.client.Leave(ctx, chat)
+	dl := state.deadline(ctx, "delete", &resp.Diagnostics)
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
+	err := dl.explain(r.data.client.Leave(ctx, chat))
 	switch {
 	case err == nil:
 	case lineclient.IsNotFound(err):
