@@ -13,11 +13,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
@@ -28,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*botMembershipResource)(nil)
 	_ resource.ResourceWithImportState      = (*botMembershipResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*botMembershipResource)(nil)
+	_ resource.ResourceWithIdentity         = (*botMembershipResource)(nil)
 )
 
 // botMembershipResource records that the bot is in a chat. LINE has no call that joins a
@@ -121,6 +124,32 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 		block.Attributes[name] = attribute
 	}
 	return block
+}
+
+// IdentitySchema names a membership by its chat alone (Terraform 1.12+): import blocks with
+// identity, generated configuration and terraform show -json use it.
+func (r *botMembershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"chat_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description: "The chat's ID: a group chat ID (" + lineclient.GroupIDFormat + ") or a multi-person " +
+					"chat ID (" + lineclient.RoomIDFormat + "). The kind of chat follows from its first letter.",
+			},
+		},
+	}
+}
+
+// botMembershipIdentity is the identity's model.
+type botMembershipIdentity struct {
+	ChatID types.String `tfsdk:"chat_id"`
+}
+
+// setIdentity records the chat as the identity, where Terraform keeps one (1.12+).
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, chat lineclient.Chat, diags *diag.Diagnostics) {
+	if identity != nil {
+		diags.Append(identity.Set(ctx, botMembershipIdentity{ChatID: types.StringValue(chat.ID)})...)
+	}
 }
 
 func (r *botMembershipResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -274,6 +303,7 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 	}
 	plan.setMembership(membership)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
 }
 
 func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -283,6 +313,9 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	chat := state.chat()
+	// Whatever LINE answers, the identity is the chat: the framework wants one after every
+	// Read, and Terraform before 1.12 kept none in state.
+	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
 	importing := takeImportMark(ctx, req.Private, resp.Private, &resp.Diagnostics)
 	if importing && notConfigured(&resp.Diagnostics, r.data) {
 		return // an import must be confirmed by LINE
@@ -327,6 +360,7 @@ func (r *botMembershipResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.chat(), &resp.Diagnostics)
 }
 
 func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -377,17 +411,34 @@ func leaveRefused(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode < http.StatusInternalServerError
 }
 
+// ImportState accepts the chat's ID, from terraform import or an import block's id, or an
+// identity (Terraform 1.12+), checked alike before any request.
 func (r *botMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	chat, err := lineclient.ParseChat(req.ID)
+	id, byIdentity := req.ID, false
+	if id == "" && req.Identity != nil {
+		var identity botMembershipIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id, byIdentity = identity.ChatID.ValueString(), true
+	}
+	chat, err := lineclient.ParseChat(id)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import line_bot_membership by the chat's ID: a group chat ID (%s) or a multi-person "+
-				"chat ID (%s). Got %q.", lineclient.GroupIDFormat, lineclient.RoomIDFormat, req.ID))
+		formats := fmt.Sprintf("a group chat ID (%s) or a multi-person chat ID (%s). Got %q.",
+			lineclient.GroupIDFormat, lineclient.RoomIDFormat, id)
+		if byIdentity {
+			resp.Diagnostics.AddError("Invalid import identity",
+				"The identity attribute chat_id of line_bot_membership must be "+formats)
+		} else {
+			resp.Diagnostics.AddError("Invalid import ID", "Import line_bot_membership by the chat's ID: "+formats)
+		}
 		return
 	}
 	// Read, which Terraform calls next, asks LINE for the rest.
 	state := newMembershipModel(chat)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
 }
 
