@@ -41,5 +41,6 @@ func strandingDetail(from, to lineclient.Chat) string {
 		"To keep the bot in " + from.String() + " as well, keep this resource and add another " +
 		"line_bot_membership for " + to.String() + " (or rename this one with a moved block and add a new one). " +
 		"With lifecycle { create_before_destroy = true }, Terraform adopts the new chat before the bot leaves " +
-		"the old one, so a failed adoption leaves the bot where it was."
+		"the old one, which also protects chat IDs known only at apply; this check applies either way, since " +
+		"the provider cannot see lifecycle settings."
 }

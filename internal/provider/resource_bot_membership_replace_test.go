@@ -207,3 +207,41 @@ provider "line" {
 		},
 	})
 }
+
+// With leave_on_destroy = false in state, a replacement only forgets the old chat, so the
+// plan does not stop: the apply forgets the old chat, keeps the bot there, and the create
+// fails as any adoption of a chat the bot is not in does.
+func TestAccBotMembershipResource_replaceWithoutLeavingIsNotChecked(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	config := func(chatID string) string {
+		return mock.config(`
+resource "line_bot_membership" "ops" {
+  group_id         = "` + chatID + `"
+  leave_on_destroy = false
+}`)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{
+			{Config: config(linemock.DemoGroupOps)},
+			{
+				PreConfig: mock.ResetRequests,
+				Config:    config(linemock.DemoGroupNotJoined),
+				ExpectError: wrapped(`The bot is not in group chat ` + linemock.DemoGroupNotJoined +
+					`.*can only adopt a chat the bot is already in`),
+			},
+			{
+				PreConfig: func() {
+					checkStillIn(t, mock, linemock.DemoGroupOps)()
+					// One read of the new chat, by Create at apply; none by the plan.
+					if n := requestsFor(mock, linemock.DemoGroupNotJoined); n != 1 {
+						t.Fatalf("%d requests about the new chat, want 1", n)
+					}
+				},
+				Config:             config(linemock.DemoGroupOps),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true, // forgotten: the plan adopts ops again
+			},
+		},
+	})
+}
