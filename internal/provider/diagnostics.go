@@ -44,7 +44,7 @@ func plural(n int, word string) string {
 func notFoundAdvice(kind chatKind) string {
 	return "LINE answers 404 when the " + kind.noun + " does not exist or the bot is not a member of it " +
 		"(never invited, removed by a member, or left). Check " + kind.idAttr + ", or use the line_bot_membership " +
-		"data source to test whether the bot is in the chat."
+		"data source to test whether the bot is in the chat. " + notInChatAdvice(kind)
 }
 
 func addErrorWithAdvice(diags *diag.Diagnostics, summary string, err error, advice string) {

@@ -2,16 +2,24 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
@@ -22,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*botMembershipResource)(nil)
 	_ resource.ResourceWithImportState      = (*botMembershipResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*botMembershipResource)(nil)
+	_ resource.ResourceWithIdentity         = (*botMembershipResource)(nil)
 )
 
 // botMembershipResource records that the bot is in a chat. LINE has no call that joins a
@@ -37,7 +46,7 @@ func (r *botMembershipResource) Metadata(_ context.Context, req resource.Metadat
 	resp.TypeName = req.ProviderTypeName + "_bot_membership"
 }
 
-func (r *botMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *botMembershipResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
@@ -88,6 +97,58 @@ func (r *botMembershipResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       keep,
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": membershipTimeouts(ctx),
+		},
+	}
+}
+
+// membershipTimeouts is the timeouts block: create, read (refresh, and the replacement check
+// at plan) and delete. Update only records leave_on_destroy and asks LINE nothing.
+func membershipTimeouts(ctx context.Context) schema.Block {
+	block, _ := timeouts.Block(ctx, timeouts.Opts{
+		Create:            true,
+		Read:              true,
+		Delete:            true,
+		CreateDescription: timeoutDescription("create (adopting the chat)", defaultCreateTimeout),
+		ReadDescription: timeoutDescription("refresh, and the check at plan that the bot is in the chat a "+
+			"replacement would adopt,", defaultReadTimeout),
+		DeleteDescription: timeoutDescription("delete (leaving the chat)", defaultDeleteTimeout),
+	}).(schema.SingleNestedBlock) // what timeouts.Block returns
+	block.MarkdownDescription = "Deadlines for each operation, retries and waits for LINE's rate limit included. " +
+		"The delete deadline is read from state: apply a change to it before the destroy it is meant for."
+	for name, a := range block.Attributes {
+		// The library's own validator accepts "-1h" and "0s", deadlines that pass at once.
+		attribute := a.(schema.StringAttribute) // timeouts are strings
+		attribute.Validators = []validator.String{durationValidator{}}
+		block.Attributes[name] = attribute
+	}
+	return block
+}
+
+// IdentitySchema names a membership by its chat alone (Terraform 1.12+): import blocks with
+// identity, generated configuration and terraform show -json use it.
+func (r *botMembershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"chat_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description: "The chat's ID: a group chat ID (" + lineclient.GroupIDFormat + ") or a multi-person " +
+					"chat ID (" + lineclient.RoomIDFormat + "). The kind of chat follows from its first letter.",
+			},
+		},
+	}
+}
+
+// botMembershipIdentity is the identity's model.
+type botMembershipIdentity struct {
+	ChatID types.String `tfsdk:"chat_id"`
+}
+
+// setIdentity records the chat as the identity, where Terraform keeps one (1.12+).
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, chat lineclient.Chat, diags *diag.Diagnostics) {
+	if identity != nil {
+		diags.Append(identity.Set(ctx, botMembershipIdentity{ChatID: types.StringValue(chat.ID)})...)
 	}
 }
 
@@ -98,13 +159,46 @@ func (r *botMembershipResource) ConfigValidators(context.Context) []resource.Con
 }
 
 type botMembershipModel struct {
-	ID             types.String `tfsdk:"id"`
-	GroupID        types.String `tfsdk:"group_id"`
-	RoomID         types.String `tfsdk:"room_id"`
-	LeaveOnDestroy types.Bool   `tfsdk:"leave_on_destroy"`
-	ChatType       types.String `tfsdk:"chat_type"`
-	GroupName      types.String `tfsdk:"group_name"`
-	PictureURL     types.String `tfsdk:"picture_url"`
+	ID             types.String   `tfsdk:"id"`
+	GroupID        types.String   `tfsdk:"group_id"`
+	RoomID         types.String   `tfsdk:"room_id"`
+	LeaveOnDestroy types.Bool     `tfsdk:"leave_on_destroy"`
+	ChatType       types.String   `tfsdk:"chat_type"`
+	GroupName      types.String   `tfsdk:"group_name"`
+	PictureURL     types.String   `tfsdk:"picture_url"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+// deadline reads one operation's deadline ("create", "read" or "delete") from the timeouts block.
+func (m *botMembershipModel) deadline(ctx context.Context, name string, diags *diag.Diagnostics) deadline {
+	var (
+		limit time.Duration
+		d     diag.Diagnostics
+	)
+	switch name {
+	case "create":
+		limit, d = m.Timeouts.Create(ctx, defaultCreateTimeout)
+	case "delete":
+		limit, d = m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	default:
+		limit, d = m.Timeouts.Read(ctx, defaultReadTimeout)
+	}
+	diags.Append(d...)
+	return deadline{name: name, limit: limit}
+}
+
+// newMembershipModel is a membership of chat with the defaults and nothing yet from LINE.
+func newMembershipModel(chat lineclient.Chat) botMembershipModel {
+	m := botMembershipModel{
+		LeaveOnDestroy: types.BoolValue(true),
+		GroupName:      types.StringNull(),
+		PictureURL:     types.StringNull(),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+			"create": types.StringType, "read": types.StringType, "delete": types.StringType,
+		})},
+	}
+	m.setChat(chat)
+	return m
 }
 
 func (m *botMembershipModel) chat() lineclient.Chat { return chatOf(m.GroupID, m.RoomID) }
@@ -132,7 +226,8 @@ func (r *botMembershipResource) Configure(_ context.Context, req resource.Config
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fills in id and chat_type from the configured ID, so that the plan shows them.
+// ModifyPlan fills in id and chat_type from the configured ID, so that the plan shows them,
+// and refuses a replacement that would strand the bot.
 func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -150,6 +245,40 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 		plan.GroupName, plan.PictureURL = types.StringNull(), types.StringNull()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		var state botMembershipModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			r.checkReplacement(ctx, state, chat, plan.deadline(ctx, "read", &resp.Diagnostics), &resp.Diagnostics)
+		}
+	}
+}
+
+// checkReplacement refuses, at plan, to replace the membership of one chat by that of a chat
+// the bot is not in. Terraform destroys before it creates, so the apply would make the bot
+// leave the old chat for good and then fail to adopt the new one. Create still checks, for
+// chats known only at apply.
+func (r *botMembershipResource) checkReplacement(ctx context.Context, state botMembershipModel, to lineclient.Chat, dl deadline, diags *diag.Diagnostics) {
+	from := state.chat()
+	if from == to || !state.LeaveOnDestroy.ValueBool() {
+		return // no replacement, or one that only forgets the old chat
+	}
+	if r.data == nil || r.data.unknown || r.data.client == nil {
+		return // LINE cannot be asked during this plan; Create checks at apply
+	}
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
+	membership, err := r.data.client.Membership(ctx, to)
+	if err != nil {
+		addClientError(diags, r.data, "Unable to tell whether the bot is in "+to.String()+
+			", which would replace the membership of "+from.String(), dl.explain(err))
+		return
+	}
+	if !membership.IsMember {
+		diags.AddAttributeError(path.Root(kindOf(to).idAttr),
+			"The bot is not in "+to.String()+": replacing the membership of "+from.String()+" would strand it",
+			strandingDetail(from, to))
+	}
 }
 
 func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -159,9 +288,12 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	chat := plan.chat()
+	dl := plan.deadline(ctx, "create", &resp.Diagnostics)
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
 	membership, err := r.data.client.Membership(ctx, chat)
 	if err != nil {
-		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is in "+chat.String(), err)
+		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is in "+chat.String(), dl.explain(err))
 		return
 	}
 	if !membership.IsMember {
@@ -171,20 +303,7 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 	}
 	plan.setMembership(membership)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func notMemberDetail(chat lineclient.Chat) string {
-	detail := "LINE answered 404 Not found: the " + kindOf(chat).noun + " does not exist or the bot is not a member of " +
-		"it. LINE has no API call that makes a bot join a chat, so line_bot_membership can only adopt a chat the bot " +
-		"is already in.\n\n"
-	if chat.Type == lineclient.Group {
-		return detail + "Invite the LINE Official Account into the group from the LINE app, then apply again. A bot " +
-			"can be invited only when \"Allow bot to join group chats\" is enabled for the channel (LINE Official " +
-			"Account Manager, Settings, Account settings)."
-	}
-	return detail + "Invite the LINE Official Account into the multi-person chat from the LINE app, then apply " +
-		"again. A bot can be invited only when \"Allow bot to join group chats\" is enabled for the channel. LINE " +
-		"now creates new multi-person chats as group chats, so a chat created recently has a group ID (C…)."
+	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
 }
 
 func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -194,15 +313,30 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	chat := state.chat()
+	// Whatever LINE answers, the identity is the chat: the framework wants one after every
+	// Read, and Terraform before 1.12 kept none in state.
+	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
+	importing := takeImportMark(ctx, req.Private, resp.Private, &resp.Diagnostics)
+	if importing && notConfigured(&resp.Diagnostics, r.data) {
+		return // an import must be confirmed by LINE
+	}
 	if r.data == nil || r.data.unknown {
 		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed",
 			"The provider configuration depends on values known only after apply, so LINE was not asked "+
 				"whether the bot is still in the chat. The state is kept as it was.")
 		return
 	}
+	dl := state.deadline(ctx, "read", &resp.Diagnostics)
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
 	membership, err := r.data.client.Membership(ctx, chat)
 	if err != nil {
-		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is still in "+chat.String(), err)
+		addClientError(&resp.Diagnostics, r.data, "Unable to tell whether the bot is still in "+chat.String(), dl.explain(err))
+		return
+	}
+	if !membership.IsMember && importing {
+		resp.Diagnostics.AddError("The bot is not in "+chat.String()+": nothing to import",
+			notMemberDetail(chat))
 		return
 	}
 	if !membership.IsMember {
@@ -226,6 +360,7 @@ func (r *botMembershipResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.chat(), &resp.Diagnostics)
 }
 
 func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -244,7 +379,10 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 	if notConfigured(&resp.Diagnostics, r.data) {
 		return
 	}
-	err := r.data.client.Leave(ctx, chat)
+	dl := state.deadline(ctx, "delete", &resp.Diagnostics)
+	ctx, cancel := dl.start(ctx)
+	defer cancel()
+	err := dl.explain(r.data.client.Leave(ctx, chat))
 	switch {
 	case err == nil:
 	case lineclient.IsNotFound(err):
@@ -252,27 +390,77 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 		resp.Diagnostics.AddWarning("The bot had already left "+chat.String(),
 			"LINE answered 404 Not found to the leave request: the bot was no longer in the chat, which is "+
 				"what destroying asks for.")
-	default:
+	case leaveRefused(err):
 		addClientError(&resp.Diagnostics, r.data, "The bot is still in "+chat.String()+": leaving failed", err)
+	default:
+		// No answer, or a server error: LINE may have carried the leave out all the same.
+		advice := "LINE may have carried the leave out before the answer was lost, so the membership stays in " +
+			"state until LINE says otherwise. The next plan refreshes it and tells: if the bot has left, the " +
+			"membership leaves state with a warning; if it is still there, the plan proposes to destroy it again."
+		if more := adviceFor(r.data, err); more != "" {
+			advice += "\n\n" + more
+		}
+		addErrorWithAdvice(&resp.Diagnostics, "Unknown whether the bot left "+chat.String(), err, advice)
 	}
 }
 
+// leaveRefused reports an error that says LINE did not carry a leave out: it answered with a
+// client error (401, 403, 429…). Timeouts, cancellation and server errors leave it unknown.
+func leaveRefused(err error) bool {
+	var apiErr *lineclient.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode < http.StatusInternalServerError
+}
+
+// ImportState accepts the chat's ID, from terraform import or an import block's id, or an
+// identity (Terraform 1.12+), checked alike before any request.
 func (r *botMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	chat, err := lineclient.ParseChat(req.ID)
+	id, byIdentity := req.ID, false
+	if id == "" && req.Identity != nil {
+		var identity botMembershipIdentity
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id, byIdentity = identity.ChatID.ValueString(), true
+	}
+	chat, err := lineclient.ParseChat(id)
 	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import line_bot_membership by the chat's ID: a group chat ID (%s) or a multi-person "+
-				"chat ID (%s). Got %q.", lineclient.GroupIDFormat, lineclient.RoomIDFormat, req.ID))
+		formats := fmt.Sprintf("a group chat ID (%s) or a multi-person chat ID (%s). Got %q.",
+			lineclient.GroupIDFormat, lineclient.RoomIDFormat, id)
+		if byIdentity {
+			resp.Diagnostics.AddError("Invalid import identity",
+				"The identity attribute chat_id of line_bot_membership must be "+formats)
+		} else {
+			resp.Diagnostics.AddError("Invalid import ID", "Import line_bot_membership by the chat's ID: "+formats)
+		}
 		return
 	}
 	// Read, which Terraform calls next, asks LINE for the rest.
-	state := botMembershipModel{
-		LeaveOnDestroy: types.BoolValue(true),
-		GroupName:      types.StringNull(),
-		PictureURL:     types.StringNull(),
-	}
-	state.setChat(chat)
+	state := newMembershipModel(chat)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
+}
+
+// importingKey marks, in private state, a membership that ImportState has just made, so that
+// the Read that follows fails on a chat the bot is not in rather than forgetting it.
+const importingKey = "importing"
+
+// takeImportMark reports, and clears, the mark ImportState leaves for the Read that follows it.
+func takeImportMark(ctx context.Context, in privateState, out privateState, diags *diag.Diagnostics) bool {
+	mark, d := in.GetKey(ctx, importingKey)
+	diags.Append(d...)
+	if len(mark) == 0 {
+		return false
+	}
+	diags.Append(out.SetKey(ctx, importingKey, nil)...)
+	return true
+}
+
+// privateState is the framework's private state, as Read receives and returns it.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
 func kindOf(chat lineclient.Chat) chatKind {
