@@ -96,7 +96,7 @@ func TestReadDeadline_explain(t *testing.T) {
 	ctx, cancel2 := context.WithTimeout(ctx, 0) // stands in for the passing of the deadline
 	defer cancel2()
 	<-ctx.Done()
-	passed := readDeadline{deadline: dl.deadline, ctx: ctx}
+	passed := &deadline{name: dl.name, limit: dl.limit, ctx: ctx}
 	var dlErr *deadlineError
 	if err := passed.explain(attemptTimedOut); !errors.As(err, &dlErr) || !strings.Contains(err.Error(), "the read deadline of 5m passed") {
 		t.Errorf("after the deadline: %v, want a deadline error", err)

@@ -70,14 +70,11 @@ func (d *messageQuotaDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
-	limit, diags := m.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel, dl := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	dl := deadline{name: "read", limit: limit}
-	ctx, cancel := dl.start(ctx)
-	defer cancel()
 
 	quota, err := d.data.client.MessageQuota(ctx)
 	if err != nil {

@@ -31,8 +31,6 @@ func addChatError(diags *diag.Diagnostics, data *providerData, summary string, k
 const forbiddenListAdvice = "This endpoint needs a verified or premium LINE Official Account: LINE lists chat " +
 	"members only for those accounts. Member counts and single profiles work for every account."
 
-// rateLimitMessage is LINE's message for the 429 that waiting fixes; other 429s are final.
-const rateLimitMessage = "The API rate limit has been exceeded. Try again later."
 
 func plural(n int, word string) string {
 	if n == 1 {
@@ -68,6 +66,10 @@ func adviceFor(data *providerData, err error) string {
 		data = &providerData{} // never a panic while reporting an error
 	}
 	switch {
+	case errors.As(err, &dlErr) && lineclient.IsRateLimited(err):
+		return "LINE was still answering that its rate limit was exceeded when the deadline passed: other " +
+			"traffic on the channel (the bot itself, other tools) uses the same per-endpoint limit. Lower " +
+			"-parallelism or rate_limit, or raise the deadline: " + dlErr.advice()
 	case errors.As(err, &dlErr) && errors.As(err, &reqErr) && reqErr.Queued:
 		return "The requests waited in the provider's own rate limiter until the deadline. Raise rate_limit " +
 			"in the provider block (LINE allows 2,000 requests per second per endpoint), lower -parallelism, or " +
@@ -108,7 +110,7 @@ func adviceFor(data *providerData, err error) string {
 			return "LINE does not let this account use this endpoint, which is open to every LINE Official " +
 				"Account. Check that the credentials belong to the bot's Messaging API channel, and that the " +
 				"account is not suspended (LINE Official Account Manager)."
-		case code == http.StatusTooManyRequests && apiErr.Message == rateLimitMessage:
+		case lineclient.IsRateLimited(apiErr):
 			return fmt.Sprintf("LINE's rate limit was still exceeded after %s. Lower rate_limit or -parallelism, "+
 				"or give the operation more time with a timeouts block.", plural(apiErr.Attempts, "attempt"))
 		case code == http.StatusTooManyRequests:

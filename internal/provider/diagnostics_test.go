@@ -71,7 +71,7 @@ func TestAdviceFor_namesCredentialSources(t *testing.T) {
 // Only LINE's rate-limit 429 is worth waiting for; the advice for another 429 says so.
 func TestAdviceFor_tooManyRequests(t *testing.T) {
 	data := &providerData{}
-	rateLimited := &lineclient.APIError{StatusCode: http.StatusTooManyRequests, Message: rateLimitMessage, Attempts: 3}
+	rateLimited := &lineclient.APIError{StatusCode: http.StatusTooManyRequests, Message: "The API rate limit has been exceeded. Try again later.", Attempts: 3}
 	if got := adviceFor(data, rateLimited); !strings.Contains(got, "still exceeded after 3 attempts") {
 		t.Errorf("rate limit: %q", got)
 	}

@@ -170,7 +170,7 @@ type botMembershipModel struct {
 }
 
 // deadline reads one operation's deadline ("create", "read" or "delete") from the timeouts block.
-func (m *botMembershipModel) deadline(ctx context.Context, name string, diags *diag.Diagnostics) deadline {
+func (m *botMembershipModel) deadline(ctx context.Context, name string, diags *diag.Diagnostics) *deadline {
 	var (
 		limit time.Duration
 		d     diag.Diagnostics
@@ -184,7 +184,7 @@ func (m *botMembershipModel) deadline(ctx context.Context, name string, diags *d
 		limit, d = m.Timeouts.Read(ctx, defaultReadTimeout)
 	}
 	diags.Append(d...)
-	return deadline{name: name, limit: limit}
+	return &deadline{name: name, limit: limit}
 }
 
 // newMembershipModel is a membership of chat with the defaults and nothing yet from LINE.
@@ -258,7 +258,7 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 // the bot is not in. Terraform destroys before it creates, so the apply would make the bot
 // leave the old chat for good and then fail to adopt the new one. Create still checks, for
 // chats known only at apply.
-func (r *botMembershipResource) checkReplacement(ctx context.Context, state botMembershipModel, to lineclient.Chat, dl deadline, diags *diag.Diagnostics) {
+func (r *botMembershipResource) checkReplacement(ctx context.Context, state botMembershipModel, to lineclient.Chat, dl *deadline, diags *diag.Diagnostics) {
 	from := state.chat()
 	if from == to || !state.LeaveOnDestroy.ValueBool() {
 		return // no replacement, or one that only forgets the old chat

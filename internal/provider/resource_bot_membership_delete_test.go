@@ -76,7 +76,8 @@ func membershipOn(t *testing.T, mock *mockLINE, token string) *botMembershipReso
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &botMembershipResource{data: &providerData{client: client}}
+	creds := credentials{token: setting{value: token, source: "channel_access_token in the provider block"}}
+	return &botMembershipResource{data: &providerData{client: client, creds: creds}}
 }
 
 // membershipState is the state of an adopted membership of chat, as Create records it.

@@ -35,22 +35,28 @@ func dataSourceTimeouts(ctx context.Context) schema.Block {
 
 // deadline is one operation's time limit, as its timeouts block sets it.
 type deadline struct {
-	name  string // the timeouts attribute: "create", "read" or "delete"
+	name  string // the timeouts attribute: "create", "read", "delete" or "invoke"
 	limit time.Duration
+	ctx   context.Context // set by start
 }
 
-// start bounds ctx by the deadline.
-func (d deadline) start(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, d.limit)
+// start bounds ctx by the deadline. Errors from calls made under it go through explain.
+func (d *deadline) start(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, d.limit)
+	d.ctx = ctx
+	return ctx, cancel
 }
 
 // explain wraps an error that the passing of this deadline caused, so that its diagnostic
-// names the deadline and how to raise it; other errors pass unchanged.
-func (d deadline) explain(err error) error {
-	if err != nil && errors.Is(err, context.DeadlineExceeded) {
-		return &deadlineError{deadline: d, err: err}
+// names the deadline and how to raise it; other errors pass unchanged. It looks at the
+// deadline's own context, not only at the error: an error that wraps
+// context.DeadlineExceeded for another reason (an attempt that outlived request_timeout, a
+// token issuance out of its own time) is not helped by a longer deadline.
+func (d *deadline) explain(err error) error {
+	if err == nil || d.ctx == nil || d.ctx.Err() == nil || !errors.Is(err, context.DeadlineExceeded) {
+		return err
 	}
-	return err
+	return &deadlineError{deadline: *d, err: err}
 }
 
 type deadlineError struct {
