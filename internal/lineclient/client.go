@@ -12,12 +12,12 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"golang.org/x/sync/singleflight"
-	"golang.org/x/time/rate"
 )
 
 // Defaults, as the provider documents them.
@@ -46,6 +46,13 @@ type Config struct {
 
 	Transport http.RoundTripper // the network; tests may replace it
 	Now       func() time.Time  // the clock that ages issued tokens; tests may replace it
+
+	// fixedRate keeps the rate limiter at RateLimit even when LINE throttles: benchmarks
+	// compare it with the adaptive limiter.
+	fixedRate bool
+	// backoffMin and backoffMax replace retryWaitMin and retryWaitMax, so that tests of
+	// long retry chains run in milliseconds.
+	backoffMin, backoffMax time.Duration
 }
 
 // Client makes LINE API calls. It is safe for concurrent use: each call builds its own SDK
@@ -55,11 +62,15 @@ type Client struct {
 	httpClient     *http.Client
 	tokens         tokenSource
 	secrets        []string // masked in every log line
+	limiter        *limiter
 	attemptTimeout time.Duration
 
 	flights singleflight.Group
-	mu      sync.Mutex
-	epochs  map[string]uint64 // chat ID → how many times the bot left it through this client
+	// joinedFlight, if set, is called once a read has joined (or started) its flight: tests
+	// wait for it instead of sleeping.
+	joinedFlight func()
+	mu           sync.Mutex
+	epochs       map[string]uint64 // chat ID → how many times the bot left it through this client
 }
 
 // New checks cfg and builds a client. It makes no request.
@@ -81,13 +92,15 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	// A burst of one second's worth lets a plan's first requests start together without ever
-	// going past twice the rate in any second.
-	limiter := rate.NewLimiter(rate.Limit(cfg.RateLimit), max(1, int(cfg.RateLimit)))
+	if cfg.backoffMin <= 0 || cfg.backoffMax <= 0 {
+		cfg.backoffMin, cfg.backoffMax = retryWaitMin, retryWaitMax
+	}
+	limiter := newLimiter(cfg.RateLimit, !cfg.fixedRate)
 
 	c := &Client{
 		endpoint:       endpoint.String(),
-		httpClient:     newHTTPClient(cfg.Transport, limiter, cfg.RequestTimeout, cfg.MaxRetries, cfg.UserAgent),
+		httpClient:     newHTTPClient(cfg, limiter),
+		limiter:        limiter,
 		attemptTimeout: cfg.RequestTimeout,
 		epochs:         map[string]uint64{},
 	}
@@ -99,6 +112,7 @@ func New(cfg Config) (*Client, error) {
 		c.tokens = &statelessTokens{
 			issue: issueStateless(c.httpClient, c.endpoint, cfg.ChannelID, cfg.ChannelSecret),
 			now:   cfg.Now,
+			bound: issueBound(cfg.RequestTimeout, cfg.MaxRetries, cfg.backoffMin, cfg.backoffMax),
 		}
 		c.secrets = []string{cfg.ChannelSecret}
 	default:
@@ -108,22 +122,37 @@ func New(cfg Config) (*Client, error) {
 }
 
 // CheckEndpoint accepts an absolute https URL, or http for a loopback host only, so that a
-// bearer token never crosses a network in clear.
+// bearer token never crosses a network in clear. Its errors show the URL with any password
+// redacted.
 func CheckEndpoint(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("%s is not an absolute http(s) URL such as %s", quoteShort(raw), DefaultEndpoint)
+	if err != nil {
+		return nil, fmt.Errorf("the API endpoint is not a URL such as %s: %s", DefaultEndpoint, redactParseError(err, raw))
+	}
+	shown := quoteShort(u.Redacted())
+	if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("%s is not an absolute http(s) URL such as %s", shown, DefaultEndpoint)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("%s must not carry user information, a query or a fragment", quoteShort(raw))
+		return nil, fmt.Errorf("%s must not carry user information, a query or a fragment", shown)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%s uses http:// for a host that is not loopback: use https://, "+
 			"since plain http is allowed only for localhost, 127.0.0.0/8 and ::1 so that the access "+
-			"token never crosses a network in clear", quoteShort(raw))
+			"token never crosses a network in clear", shown)
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	return u, nil
+}
+
+// redactParseError describes why raw is no URL without repeating raw, which may hold a
+// password: url.Parse quotes its whole input in its errors.
+func redactParseError(err error, raw string) string {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err.Error()
+	}
+	return strings.ReplaceAll(err.Error(), raw, "…")
 }
 
 func isLoopback(host string) bool {
@@ -137,7 +166,6 @@ func isLoopback(host string) bool {
 // start prepares one call: the token, log masks for every secret, an attempt counter and a
 // fresh SDK client bound to the call's context.
 func (c *Client) start(ctx context.Context) (context.Context, *messaging_api.MessagingApiAPI, *callStats, error) {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "authorization", "Authorization")
 	ctx = tflog.MaskLogStrings(ctx, c.secrets...)
 	token, err := c.tokens.Token(ctx)
 	if err != nil {
@@ -180,20 +208,33 @@ func read[T any](ctx context.Context, c *Client, chatID, op, key string, call sd
 	var zero T
 	for {
 		flight := fmt.Sprintf("%s#%d", key, c.epoch(chatID))
-		ch := c.flights.DoChan(flight, func() (any, error) { return do(ctx, c, op, call) })
-		select {
-		case res := <-ch:
-			if res.Err == nil {
-				val, _ := res.Val.(T) // do returned a T
-				return val, nil
-			}
-			if ctx.Err() == nil && isCancellation(res.Err) {
-				continue // the caller that made the request gave up; this one has not
-			}
-			return zero, res.Err
-		case <-ctx.Done():
-			return zero, &RequestError{Operation: op, Cancelled: true, Err: ctx.Err()}
+		var led atomic.Bool
+		ch := c.flights.DoChan(flight, func() (any, error) {
+			led.Store(true)
+			return do(ctx, c, op, call)
+		})
+		if c.joinedFlight != nil {
+			c.joinedFlight()
 		}
+		var res singleflight.Result
+		select {
+		case res = <-ch:
+		case <-ctx.Done():
+			if !led.Load() {
+				return zero, &RequestError{Operation: op, Cancelled: true, Err: ctx.Err()}
+			}
+			// The request runs under this ctx and ends at once; its error says more, such as
+			// LINE's last answer.
+			res = <-ch
+		}
+		if res.Err == nil {
+			val, _ := res.Val.(T) // do returned a T
+			return val, nil
+		}
+		if !led.Load() && ctx.Err() == nil && isCancellation(res.Err) {
+			continue // the caller that made the request gave up (or ran out of time); this one has not
+		}
+		return zero, res.Err
 	}
 }
 
@@ -215,19 +256,34 @@ func (c *Client) forget(chatID string) {
 	c.epochs[chatID]++
 }
 
+// callError turns what the SDK returned for a failed call into the error the provider reads:
+// *RedirectError, *APIError, or *RequestError.
 func callError(ctx context.Context, op string, res *http.Response, err error, stats *callStats, attemptTimeout time.Duration) error {
-	attempts := max(int(stats.attempts.Load()), 1)
-	if res != nil && res.StatusCode/100 != 2 {
-		return newAPIError(op, res, attempts)
-	}
-	if res != nil {
+	attempts := int(stats.attempts.Load())
+	var queued *queuedError
+	switch {
+	case res != nil && res.StatusCode/100 == 3:
+		return &RedirectError{Operation: op, StatusCode: res.StatusCode, Location: res.Header.Get("Location")}
+	case res != nil && res.StatusCode/100 != 2:
+		answer := newAPIError(op, res, max(attempts, 1))
+		if stats.stopped != nil {
+			// A retryable answer, but the deadline (or a cancellation) came first.
+			return &RequestError{Operation: op, Attempts: max(attempts, 1), Cancelled: true, Last: answer, Err: stats.stopped}
+		}
+		return answer
+	case res != nil:
 		// LINE answered 2xx but the SDK could not read the body.
 		return fmt.Errorf("%s: %w", op, err)
-	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return &RequestError{Operation: op, Attempts: attempts, Cancelled: true, Err: ctxErr}
+	case errors.As(err, &queued):
+		return &RequestError{Operation: op, Attempts: attempts, Queued: true, Cancelled: true, Last: stats.last, Err: queued.err}
+	case stats.stopped != nil || ctx.Err() != nil:
+		cause := stats.stopped
+		if cause == nil {
+			cause = ctx.Err()
+		}
+		return &RequestError{Operation: op, Attempts: max(attempts, 1), Cancelled: true, Last: stats.last, Err: cause}
 	}
 	var netErr net.Error
 	timedOut := errors.As(err, &netErr) && netErr.Timeout()
-	return &RequestError{Operation: op, Attempts: attempts, TimedOut: timedOut, AttemptTimeout: attemptTimeout, Err: err}
+	return &RequestError{Operation: op, Attempts: max(attempts, 1), TimedOut: timedOut, AttemptTimeout: attemptTimeout, Err: err}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -121,12 +123,12 @@ func TestRetriesTransientAnswersThenSucceeds(t *testing.T) {
 		var n atomic.Int32
 		f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 			if n.Add(1) <= 2 {
-				writeJSON(w, status, map[string]string{"message": "later"})
+				writeJSON(w, status, map[string]string{"message": msgRateLimited})
 				return
 			}
 			writeJSON(w, 200, map[string]int{"count": 7})
 		})
-		count, err := f.client(t).MemberCount(context.Background(), RoomChat(roomID))
+		count, err := f.client(t, fixedRate, fastBackoff).MemberCount(context.Background(), RoomChat(roomID))
 		if err != nil || count != 7 || f.requests.Load() != 3 {
 			t.Errorf("status %d: count=%d err=%v requests=%d, want 7 after 3 requests", status, count, err, f.requests.Load())
 		}
@@ -135,14 +137,14 @@ func TestRetriesTransientAnswersThenSucceeds(t *testing.T) {
 
 func TestGivesUpAfterMaxRetriesWithLINEsMessage(t *testing.T) {
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 429, map[string]string{"message": "The API rate limit has been exceeded. Try again later."})
+		writeJSON(w, 500, map[string]string{"message": "Internal server error"})
 	})
 	_, err := f.client(t, func(c *Config) { c.MaxRetries = 2 }).BotInfo(context.Background())
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Attempts != 3 || f.requests.Load() != 3 {
-		t.Fatalf("err = %v (requests %d), want 429 after 3 attempts", err, f.requests.Load())
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || apiErr.Attempts != 3 || f.requests.Load() != 3 {
+		t.Fatalf("err = %v (requests %d), want 500 after 3 attempts", err, f.requests.Load())
 	}
-	if !strings.Contains(err.Error(), "The API rate limit has been exceeded") || !strings.Contains(err.Error(), "3 attempts") {
+	if !strings.Contains(err.Error(), "Internal server error") || !strings.Contains(err.Error(), "3 attempts") {
 		t.Fatalf("error %q lacks LINE's message or the attempt count", err)
 	}
 }
@@ -168,7 +170,8 @@ func TestCancelStopsWaitingAtOnce(t *testing.T) {
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 503, map[string]string{"message": "busy"})
 	})
-	c := f.client(t, func(c *Config) { c.MaxRetries = 10 })
+	// Every backoff lasts at least a minute: only the cancellation can end the call early.
+	c := f.client(t, func(c *Config) { c.MaxRetries, c.backoffMin, c.backoffMax = 10, 2*time.Minute, 2*time.Minute })
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for f.requests.Load() < 1 {
@@ -176,13 +179,21 @@ func TestCancelStopsWaitingAtOnce(t *testing.T) {
 		}
 		cancel() // during the first backoff
 	}()
+	start := time.Now()
 	_, err := c.BotInfo(ctx)
+	elapsed := time.Since(start)
 	var reqErr *RequestError
-	if !errors.As(err, &reqErr) || !reqErr.Cancelled {
-		t.Fatalf("err = %v, want a cancelled *RequestError", err)
+	if !errors.As(err, &reqErr) || !reqErr.Cancelled || !errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a cancelled *RequestError that is context.Canceled", err)
 	}
-	if got := f.requests.Load(); got > 2 {
-		t.Fatalf("%d requests after cancel, want the retries to stop", got)
+	if elapsed > 30*time.Second {
+		t.Fatalf("the call returned %s after its start, want at once after the cancel, not after the backoff", elapsed)
+	}
+	if got := f.requests.Load(); got != 1 {
+		t.Fatalf("%d requests, want the retries to stop at the cancel", got)
+	}
+	if !strings.Contains(err.Error(), "LINE last answered 503: busy") {
+		t.Fatalf("error %q does not give LINE's last answer", err)
 	}
 }
 
@@ -268,6 +279,8 @@ func TestIdenticalReadsInFlightShareOneRequest(t *testing.T) {
 		writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops"})
 	})
 	c := f.client(t)
+	var joined atomic.Int32
+	c.joinedFlight = func() { joined.Add(1) }
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
 	for range 20 {
@@ -281,10 +294,10 @@ func TestIdenticalReadsInFlightShareOneRequest(t *testing.T) {
 			errs <- err
 		}()
 	}
-	for f.requests.Load() < 1 {
+	// LINE answers once every caller has joined the flight, which cannot end before.
+	for joined.Load() < 20 {
 		time.Sleep(time.Millisecond)
 	}
-	time.Sleep(20 * time.Millisecond) // let the rest join the flight
 	close(gate)
 	wg.Wait()
 	close(errs)
@@ -381,38 +394,46 @@ func TestConcurrentCallsThroughOneClient(t *testing.T) {
 }
 
 func TestMemberProfilesKeepsOrderAndSkipsLeavers(t *testing.T) {
-	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
-		id := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
-		if strings.HasSuffix(id, "dead") {
-			writeJSON(w, 404, map[string]string{"message": "Not found"})
-			return
-		}
-		writeJSON(w, 200, map[string]string{"userId": id, "displayName": "name-" + id[len(id)-4:]})
-	})
 	var ids []string
+	gone := map[string]bool{}
 	for i := range 30 {
-		id := userID[:29] + strings.Repeat("0", 4)
-		id = id[:29] + string("0123456789abcdef"[i%16]) + "abc"
+		id := fmt.Sprintf("U%032x", 0xa000+i)
 		if i == 7 || i == 21 {
-			id = userID[:29] + "dead"
+			gone[id] = true
 		}
 		ids = append(ids, id)
 	}
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+		if gone[id] {
+			writeJSON(w, 404, map[string]string{"message": "Not found"})
+			return
+		}
+		// Later members answer first, so that the order cannot come from the answers'.
+		time.Sleep(time.Duration(30-slices.Index(ids, id)) * time.Millisecond / 10)
+		writeJSON(w, 200, map[string]string{"userId": id, "displayName": "name-" + id[len(id)-4:]})
+	})
 	profiles, skipped, err := f.client(t).MemberProfiles(context.Background(), GroupChat(groupID), ids, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(skipped) != 2 || len(profiles) != 28 {
-		t.Fatalf("%d profiles, skipped %v", len(profiles), skipped)
+	if !slices.Equal(skipped, []string{ids[7], ids[21]}) {
+		t.Fatalf("skipped %v, want %s and %s", skipped, ids[7], ids[21])
 	}
-	j := 0
-	for i, id := range ids {
-		if i == 7 || i == 21 {
-			continue
+	var want []string
+	for _, id := range ids {
+		if !gone[id] {
+			want = append(want, id)
 		}
-		if profiles[j].UserID != id {
-			t.Fatalf("profiles[%d] = %s, want %s (LINE's order)", j, profiles[j].UserID, id)
+	}
+	var got []string
+	for _, p := range profiles {
+		got = append(got, p.UserID)
+		if p.DisplayName != "name-"+p.UserID[len(p.UserID)-4:] {
+			t.Errorf("profile %s has the name %q", p.UserID, p.DisplayName)
 		}
-		j++
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("profiles in the order\n%v\nwant LINE's order\n%v", got, want)
 	}
 }

@@ -19,19 +19,22 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.StatusCode)
-	}
-	return fmt.Sprintf("%s: LINE answered %d: %s (%s)", e.Operation, e.StatusCode, msg, e.trail())
+	return fmt.Sprintf("%s: LINE answered %d: %s (X-Line-Request-Id: %s; %s)",
+		e.Operation, e.StatusCode, e.messageOrStatus(), orNone(e.RequestID), plural(e.Attempts, "attempt"))
 }
 
-func (e *APIError) trail() string {
-	id := e.RequestID
-	if id == "" {
-		id = "none"
+func (e *APIError) messageOrStatus() string {
+	if e.Message == "" {
+		return http.StatusText(e.StatusCode)
 	}
-	return fmt.Sprintf("X-Line-Request-Id: %s; %s", id, plural(e.Attempts, "attempt"))
+	return e.Message
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 // IsNotFound reports a 404: for a chat, it is unknown or the bot is not in it.
@@ -49,32 +52,69 @@ func hasStatus(err error, status int) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
-// RequestError is a request that got no answer from LINE: it timed out, the connection
-// failed, or the caller cancelled it.
+// RequestError is a request that got no final answer from LINE: it timed out, the
+// connection failed, or the caller's context ended (Ctrl-C, or its deadline) before LINE's
+// answer could be final. When the deadline passed, errors.Is(err, context.DeadlineExceeded)
+// holds; on a cancellation, errors.Is(err, context.Canceled).
 type RequestError struct {
 	Operation string
-	Attempts  int
+	Attempts  int  // requests that went out
 	TimedOut  bool // the last attempt ran out of time
 	Cancelled bool // the caller's context ended (Ctrl-C, or its own deadline)
 	// Queued is set when the caller's context ended while the request was still waiting its
 	// turn in the shared rate limiter: no request went out for it.
 	Queued         bool
 	AttemptTimeout time.Duration // the time each attempt was allowed
-	Err            error
+	// Last is, when Cancelled, the last answer (an *APIError: a 429 means LINE was still
+	// throttling) or failure that was being retried when the context ended.
+	Last error
+	Err  error
 }
 
 func (e *RequestError) Error() string {
-	if e.Cancelled {
+	switch {
+	case e.Queued && e.Last != nil:
+		return fmt.Sprintf("%s: %v while waiting in the client's rate limiter for attempt %d; %s",
+			e.Operation, e.Err, e.Attempts+1, lastWords(e.Last))
+	case e.Queued:
+		return fmt.Sprintf("%s: still waiting in the client's rate limiter, so no request went out: %v", e.Operation, e.Err)
+	case e.Cancelled && e.Last != nil:
+		return fmt.Sprintf("%s: %v after %s; %s", e.Operation, e.Err, plural(e.Attempts, "attempt"), lastWords(e.Last))
+	case e.Cancelled:
 		return fmt.Sprintf("%s: cancelled: %v", e.Operation, e.Err)
-	}
-	if e.TimedOut {
+	case e.TimedOut:
 		return fmt.Sprintf("%s: timed out: LINE did not answer within %s (the time allowed for each attempt), after %s: %v",
 			e.Operation, e.AttemptTimeout, plural(e.Attempts, "attempt"), e.Err)
 	}
 	return fmt.Sprintf("%s: request failed after %s: %v", e.Operation, plural(e.Attempts, "attempt"), e.Err)
 }
 
-func (e *RequestError) Unwrap() error { return e.Err }
+// lastWords says what LINE did last, without repeating the operation.
+func lastWords(last error) string {
+	var apiErr *APIError
+	if !errors.As(last, &apiErr) {
+		return "the last attempt failed: " + last.Error()
+	}
+	answer := fmt.Sprintf("LINE last answered %d: %s (X-Line-Request-Id: %s)", apiErr.StatusCode, apiErr.messageOrStatus(), orNone(apiErr.RequestID))
+	if IsRateLimited(apiErr) {
+		return "LINE was still throttling: " + answer
+	}
+	return answer
+}
+
+// Unwrap gives the context's error and, if any, the last answer.
+func (e *RequestError) Unwrap() []error {
+	if e.Last != nil {
+		return []error{e.Err, e.Last}
+	}
+	return []error{e.Err}
+}
+
+// IsRateLimited reports LINE's rate-limit 429, the one 429 that waiting fixes.
+func IsRateLimited(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.Message == msgRateLimited
+}
 
 // RedirectError is a 3xx answer. LINE never redirects, so none is followed: a redirect means
 // the endpoint is not LINE (or a proxy in between rewrites), and following it would send the
@@ -90,6 +130,19 @@ func (e *RedirectError) Error() string {
 		"provider does not follow it and sent no credentials there", e.Operation, e.StatusCode, quoteShort(e.Location))
 }
 
+// NotInChatError says that the bot is not in a chat (any more): LINE answered the membership
+// check with 404. IsNotFound holds for it.
+type NotInChatError struct {
+	Chat Chat
+	Err  error // the membership check's *APIError
+}
+
+func (e *NotInChatError) Error() string {
+	return fmt.Sprintf("the bot is not in %s (any more): %v", e.Chat, e.Err)
+}
+
+func (e *NotInChatError) Unwrap() error { return e.Err }
+
 // MissingCredentialsError says that nothing was configured to authenticate with.
 type MissingCredentialsError struct{}
 
@@ -98,15 +151,14 @@ func (*MissingCredentialsError) Error() string {
 }
 
 // TokenError is a failure to issue a stateless channel access token from the channel ID and
-// secret; Refused is set when LINE refused the credentials themselves.
+// secret; Refused is set when LINE refused the credentials themselves. Err names the
+// operation ("issue a stateless channel access token") once.
 type TokenError struct {
 	Refused bool
 	Err     error
 }
 
-func (e *TokenError) Error() string {
-	return "issue a stateless channel access token: " + e.Err.Error()
-}
+func (e *TokenError) Error() string { return e.Err.Error() }
 
 func (e *TokenError) Unwrap() error { return e.Err }
 
@@ -118,19 +170,26 @@ type errorBody struct {
 	ErrorDescription string `json:"error_description"`
 }
 
+// maxErrorBody bounds what is read of an error answer.
+const maxErrorBody = 64 << 10
+
 // newAPIError reads LINE's error answer. The SDK re-buffers the body of a failed response,
 // so it can be read here again.
 func newAPIError(op string, res *http.Response, attempts int) *APIError {
+	var raw []byte
+	if res.Body != nil {
+		raw, _ = io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
+	}
+	return apiErrorFrom(op, res, raw, attempts)
+}
+
+func apiErrorFrom(op string, res *http.Response, raw []byte, attempts int) *APIError {
 	e := &APIError{
 		Operation:  op,
 		StatusCode: res.StatusCode,
 		RequestID:  res.Header.Get("X-Line-Request-Id"),
 		Attempts:   attempts,
 	}
-	if res.Body == nil {
-		return e
-	}
-	raw, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	var body errorBody
 	if json.Unmarshal(raw, &body) == nil {
 		switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"golang.org/x/sync/errgroup"
@@ -46,6 +47,9 @@ func (c *Client) MemberIDs(ctx context.Context, chat Chat) ([]string, error) {
 // MemberProfiles reads the profiles of userIDs, at most parallel at a time (all requests also
 // wait for the client's rate limiter), and returns them in the order of userIDs. Users LINE
 // answers 404 for, who left the chat since they were listed, are returned in skipped instead.
+// When LINE answers 404 for every user, MemberProfiles asks once whether the bot is still in
+// the chat: if it is not, the error is the membership check's 404 (IsNotFound), since LINE
+// answers 404 for every profile of a chat the bot was removed from.
 func (c *Client) MemberProfiles(ctx context.Context, chat Chat, userIDs []string, parallel int) (profiles []Profile, skipped []string, err error) {
 	found := make([]*Profile, len(userIDs))
 	g, gctx := errgroup.WithContext(ctx)
@@ -66,6 +70,11 @@ func (c *Client) MemberProfiles(ctx context.Context, chat Chat, userIDs []string
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
+	if len(userIDs) > 0 && !slices.ContainsFunc(found, func(p *Profile) bool { return p != nil }) {
+		if err := c.stillIn(ctx, chat); err != nil {
+			return nil, nil, err
+		}
+	}
 	profiles = make([]Profile, 0, len(userIDs))
 	for i, p := range found {
 		if p == nil {
@@ -75,4 +84,19 @@ func (c *Client) MemberProfiles(ctx context.Context, chat Chat, userIDs []string
 		profiles = append(profiles, *p)
 	}
 	return profiles, skipped, nil
+}
+
+// stillIn returns nil when the bot is in the chat, and else LINE's 404, worded for a chat the
+// bot is not in.
+func (c *Client) stillIn(ctx context.Context, chat Chat) error {
+	var err error
+	if chat.Type == Group {
+		_, err = c.GroupSummary(ctx, chat.ID)
+	} else {
+		_, err = c.MemberCount(ctx, chat)
+	}
+	if IsNotFound(err) {
+		return &NotInChatError{Chat: chat, Err: err}
+	}
+	return err
 }
