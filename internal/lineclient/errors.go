@@ -151,11 +151,15 @@ func (*MissingCredentialsError) Error() string {
 }
 
 // TokenError is a failure to issue a stateless channel access token from the channel ID and
-// secret; Refused is set when LINE refused the credentials themselves. Err names the
-// operation ("issue a stateless channel access token") once.
+// secret, or an assertion; Refused is set when LINE refused the credentials themselves. Err
+// names the operation ("issue a stateless channel access token") once.
 type TokenError struct {
 	Refused bool
-	Err     error
+	// KeyID is the assertion signing key's kid when the token was asked for with an
+	// assertion; UnknownKey is LINE's 404: no such key is registered for the channel.
+	KeyID      string
+	UnknownKey bool
+	Err        error
 }
 
 func (e *TokenError) Error() string { return e.Err.Error() }
