@@ -33,17 +33,17 @@ const (
 // Config says how to reach LINE. The zero value of each field means its default, but for
 // MaxRetries, where zero means no retries.
 type Config struct {
-	Endpoint       string        // base URL, default https://api.line.me
-	AccessToken    string        // a channel access token; wins over the channel credentials
-	ChannelID      string        // with ChannelSecret or ChannelPrivateKey: issue stateless tokens as needed
-	ChannelSecret  string        //
+	Endpoint      string // base URL, default https://api.line.me
+	AccessToken   string // a channel access token; wins over the channel credentials
+	ChannelID     string // with ChannelSecret or ChannelPrivateKey: issue stateless tokens as needed
+	ChannelSecret string //
 	// ChannelPrivateKey is an assertion signing key (a JWK, or PEM) whose public half is
 	// registered as ChannelKeyID: tokens are issued by JWT assertion. It wins over ChannelSecret.
 	ChannelPrivateKey string
 	ChannelKeyID      string
-	RequestTimeout time.Duration // for each attempt
-	MaxRetries     int           // retries after the first attempt
-	RateLimit      float64       // requests per second across the whole client
+	RequestTimeout    time.Duration // for each attempt
+	MaxRetries        int           // retries after the first attempt
+	RateLimit         float64       // requests per second across the whole client
 	// UserAgent names the program making the calls, e.g. "terraform-provider-line/1.0.0
 	// (+https://…) Terraform/1.14.0". It is sent before the SDK's own product token.
 	UserAgent string
