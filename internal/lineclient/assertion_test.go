@@ -13,6 +13,7 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +25,8 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
 
 const testKeyID = "9b7c1a52-5f0e-4d63-8e8e-1f2a3b4c5d6e"
@@ -432,5 +435,49 @@ func TestPrivateKeyMaskedInLogs(t *testing.T) {
 				t.Fatal("nothing was logged")
 			}
 		})
+	}
+}
+
+// Against the mock, whose reading of LINE's assertion rules is its own: a registered key
+// buys tokens that the Messaging API accepts, and an unregistered kid costs one request.
+func TestAssertionAgainstTheMock(t *testing.T) {
+	key := testKey(t)
+	mock, err := linemock.New(linemock.DemoFixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(mock)
+	t.Cleanup(func() { mock.Close(); ts.Close() })
+	pub, _ := json.Marshal(jose.JSONWebKey{Key: &key.PublicKey})
+	if err := mock.RegisterChannelKey(linemock.DemoChannelID, testKeyID, pub); err != nil {
+		t.Fatal(err)
+	}
+	newClient := func(kid string) *Client {
+		c, err := New(Config{Endpoint: ts.URL, ChannelID: linemock.DemoChannelID, ChannelPrivateKey: jwkOf(t, key), ChannelKeyID: kid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	c := newClient(testKeyID)
+	for range 3 {
+		if _, err := c.GroupSummary(context.Background(), linemock.DemoGroupOps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := mock.CountRequests(linemock.EndpointStatelessToken); n != 1 {
+		t.Fatalf("%d token requests, want 1", n)
+	}
+	mock.ResetRequests()
+	c = newClient("not-registered")
+	for range 3 {
+		_, err := c.GroupSummary(context.Background(), linemock.DemoGroupOps)
+		var tokenErr *TokenError
+		if !errors.As(err, &tokenErr) || !tokenErr.UnknownKey {
+			t.Fatalf("err = %v, want an unknown key", err)
+		}
+	}
+	if n := mock.CountRequests(""); n != 1 {
+		t.Fatalf("%d requests with an unregistered kid, want 1", n)
 	}
 }
