@@ -2,13 +2,14 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
-// dataSourceBase gives a data source the provider's client.
+// dataSourceBase gives a data source the provider's client. Read must still check
+// notConfigured: the client is nil while the provider's configuration is unknown.
 type dataSourceBase struct {
 	data *providerData
 }
@@ -17,15 +18,29 @@ func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	b.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// providerDataFrom reads what the provider's Configure handed to a data source or resource:
-// nil before the provider is configured (validation), which Read and the other methods report.
-func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
-	if raw == nil {
-		return nil
+// startRead bounds a data source's Read by its read deadline: the timeouts block's read, else
+// defaultReadTimeout. Errors from calls made under it go through the returned readDeadline's
+// explain, so that running out of time names the deadline and how to raise it.
+func startRead(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, readDeadline) {
+	limit, d := t.Read(ctx, defaultReadTimeout)
+	diags.Append(d...)
+	dl := deadline{name: "read", limit: limit}
+	ctx, cancel := dl.start(ctx)
+	return ctx, cancel, readDeadline{deadline: dl, ctx: ctx}
+}
+
+// readDeadline is a started read deadline.
+type readDeadline struct {
+	deadline
+	ctx context.Context
+}
+
+// explain is deadline.explain for errors that the passing of this deadline caused. An attempt
+// that outlived request_timeout also wraps context.DeadlineExceeded; it is left as it is,
+// since raising the read deadline would not help.
+func (r readDeadline) explain(err error) error {
+	if r.ctx.Err() == nil {
+		return err
 	}
-	data, ok := raw.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T", raw))
-	}
-	return data
+	return r.deadline.explain(err)
 }

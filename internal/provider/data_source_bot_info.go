@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,7 +21,7 @@ func (d *botInfoDataSource) Metadata(_ context.Context, req datasource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_bot_info"
 }
 
-func (d *botInfoDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *botInfoDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The LINE Official Account (bot) that the credentials belong to: its IDs, name and chat settings.",
 		Attributes: map[string]schema.Attribute{
@@ -34,17 +35,19 @@ func (d *botInfoDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"mark_as_read_mode": schema.StringAttribute{Computed: true, MarkdownDescription: "`auto` when messages are marked " +
 				"as read automatically, `manual` when they are marked as read by hand or through the API."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": dataSourceTimeouts(ctx)},
 	}
 }
 
 type botInfoModel struct {
-	UserID         types.String `tfsdk:"user_id"`
-	BasicID        types.String `tfsdk:"basic_id"`
-	PremiumID      types.String `tfsdk:"premium_id"`
-	DisplayName    types.String `tfsdk:"display_name"`
-	PictureURL     types.String `tfsdk:"picture_url"`
-	ChatMode       types.String `tfsdk:"chat_mode"`
-	MarkAsReadMode types.String `tfsdk:"mark_as_read_mode"`
+	UserID         types.String   `tfsdk:"user_id"`
+	BasicID        types.String   `tfsdk:"basic_id"`
+	PremiumID      types.String   `tfsdk:"premium_id"`
+	DisplayName    types.String   `tfsdk:"display_name"`
+	PictureURL     types.String   `tfsdk:"picture_url"`
+	ChatMode       types.String   `tfsdk:"chat_mode"`
+	MarkAsReadMode types.String   `tfsdk:"mark_as_read_mode"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 func botInfoFromAPI(info lineclient.BotInfo) botInfoModel {
@@ -59,16 +62,21 @@ func botInfoFromAPI(info lineclient.BotInfo) botInfoModel {
 	}
 }
 
-func (d *botInfoDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if notConfigured(&resp.Diagnostics, d.data) {
+func (d *botInfoDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg botInfoModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
-	info, err := d.data.client.BotInfo(ctx)
+	callCtx, cancel, dl := startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	info, err := d.data.client.BotInfo(callCtx)
 	if err != nil {
-		addClientError(&resp.Diagnostics, d.data, "Unable to read the LINE bot's info", err)
+		addClientError(&resp.Diagnostics, d.data, "Unable to read the LINE bot's info", dl.explain(err))
 		return
 	}
 	model := botInfoFromAPI(info)
+	model.Timeouts = cfg.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -28,7 +29,7 @@ func (d *botMembershipDataSource) Metadata(_ context.Context, req datasource.Met
 	resp.TypeName = req.ProviderTypeName + "_bot_membership"
 }
 
-func (d *botMembershipDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *botMembershipDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Whether the bot is in a group chat or multi-person chat, with one request and without " +
 			"failing when it is not. Use it in `check` blocks to audit the bot's presence. LINE does not tell an " +
@@ -48,6 +49,7 @@ func (d *botMembershipDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"chat_type":  schema.StringAttribute{Computed: true, MarkdownDescription: "`group` or `room`."},
 			"group_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The group's name, for a group the bot is in; null otherwise."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": dataSourceTimeouts(ctx)},
 	}
 }
 
@@ -58,11 +60,19 @@ func (d *botMembershipDataSource) ConfigValidators(context.Context) []datasource
 }
 
 type botMembershipDataModel struct {
-	GroupID   types.String `tfsdk:"group_id"`
-	RoomID    types.String `tfsdk:"room_id"`
-	IsMember  types.Bool   `tfsdk:"is_member"`
-	ChatType  types.String `tfsdk:"chat_type"`
-	GroupName types.String `tfsdk:"group_name"`
+	GroupID   types.String   `tfsdk:"group_id"`
+	RoomID    types.String   `tfsdk:"room_id"`
+	IsMember  types.Bool     `tfsdk:"is_member"`
+	ChatType  types.String   `tfsdk:"chat_type"`
+	GroupName types.String   `tfsdk:"group_name"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// setMembership records what LINE said; the IDs and timeouts stay as configured.
+func (m *botMembershipDataModel) setMembership(membership lineclient.Membership) {
+	m.IsMember = types.BoolValue(membership.IsMember)
+	m.ChatType = types.StringValue(string(membership.Chat.Type))
+	m.GroupName = optionalString(membership.GroupName)
 }
 
 func (d *botMembershipDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -71,15 +81,15 @@ func (d *botMembershipDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
+	callCtx, cancel, dl := startRead(ctx, model.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	chat := chatOf(model.GroupID, model.RoomID)
-	membership, err := d.data.client.Membership(ctx, chat)
+	membership, err := d.data.client.Membership(callCtx, chat)
 	if err != nil {
-		addClientError(&resp.Diagnostics, d.data, "Unable to tell whether the bot is in "+chat.String(), err)
+		addClientError(&resp.Diagnostics, d.data, "Unable to tell whether the bot is in "+chat.String(), dl.explain(err))
 		return
 	}
-	model.IsMember = types.BoolValue(membership.IsMember)
-	model.ChatType = types.StringValue(string(chat.Type))
-	model.GroupName = optionalString(membership.GroupName)
+	model.setMembership(membership)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,7 +21,7 @@ func (d *groupSummaryDataSource) Metadata(_ context.Context, req datasource.Meta
 	resp.TypeName = req.ProviderTypeName + "_group_summary"
 }
 
-func (d *groupSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *groupSummaryDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The name and icon of a group chat that the bot is in. Fails when the group does not " +
 			"exist or the bot is not a member; use the `line_bot_membership` data source to test membership.",
@@ -29,13 +30,15 @@ func (d *groupSummaryDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 			"group_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The group chat's name."},
 			"picture_url": schema.StringAttribute{Computed: true, MarkdownDescription: "URL of the group's icon; null when the group has none."},
 		},
+		Blocks: map[string]schema.Block{"timeouts": dataSourceTimeouts(ctx)},
 	}
 }
 
 type groupSummaryModel struct {
-	GroupID    types.String `tfsdk:"group_id"`
-	GroupName  types.String `tfsdk:"group_name"`
-	PictureURL types.String `tfsdk:"picture_url"`
+	GroupID    types.String   `tfsdk:"group_id"`
+	GroupName  types.String   `tfsdk:"group_name"`
+	PictureURL types.String   `tfsdk:"picture_url"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 func groupSummaryFromAPI(s lineclient.GroupSummary) groupSummaryModel {
@@ -52,14 +55,17 @@ func (d *groupSummaryDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
+	callCtx, cancel, dl := startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
 	groupID := cfg.GroupID.ValueString()
-	summary, err := d.data.client.GroupSummary(ctx, groupID)
+	summary, err := d.data.client.GroupSummary(callCtx, groupID)
 	if err != nil {
-		addChatError(&resp.Diagnostics, d.data, "Unable to read the summary of group chat "+groupID, groupKind, err)
+		addChatError(&resp.Diagnostics, d.data, "Unable to read the summary of group chat "+groupID, groupKind, dl.explain(err))
 		return
 	}
 	// The ID stays as configured: LINE echoes it, but state must match the configuration.
 	summary.GroupID = groupID
 	model := groupSummaryFromAPI(summary)
+	model.Timeouts = cfg.Timeouts
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

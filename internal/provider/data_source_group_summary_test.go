@@ -3,6 +3,7 @@ package provider
 import (
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -83,5 +84,34 @@ data "line_group_summary" "bad" {
 	})
 	if n := mock.CountRequests(""); n != 0 {
 		t.Fatalf("%d requests reached LINE for a malformed ID, want 0", n)
+	}
+}
+
+// A hung endpoint fails the read at its deadline, well before request_timeout, with an error
+// that names the deadline and how to raise it.
+func TestAccGroupSummaryDataSource_readDeadline(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	mock.SetFault(linemock.EndpointGroupSummary, linemock.Fault{Hang: true})
+	var start time.Time // set when the step starts: ParallelTest waits for the serial tests first
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { start = time.Now() },
+			Config: mock.configWith(`channel_access_token = "`+linemock.DemoToken+`"
+  request_timeout      = "30s"`, `
+data "line_group_summary" "ops" {
+  group_id = "`+linemock.DemoGroupOps+`"
+  timeouts {
+    read = "2s"
+  }
+}`),
+			ExpectError: wrapped(`Unable to read the summary of group chat ` + linemock.DemoGroupOps + `.*the read deadline of 2s passed.*` +
+				`Raise its deadline with a timeouts block, for example .timeouts \{ read = "4s" \}.`),
+		}},
+	})
+	// The 2s deadline plus Terraform's own work fits well inside 20s; request_timeout alone
+	// would hold the read for 30s per attempt.
+	if elapsed := time.Since(start); elapsed > 20*time.Second {
+		t.Fatalf("the read took %s to fail, want about 2s", elapsed)
 	}
 }

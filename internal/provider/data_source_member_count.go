@@ -3,10 +3,12 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 )
 
 var _ datasource.DataSourceWithConfigure = (*memberCountDataSource)(nil)
@@ -25,7 +27,7 @@ func (d *memberCountDataSource) Metadata(_ context.Context, req datasource.Metad
 	resp.TypeName = req.ProviderTypeName + "_" + string(d.kind.chatType) + "_member_count"
 }
 
-func (d *memberCountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *memberCountDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The number of users in a " + d.kind.noun + " that the bot is in. The bot itself is not " +
 			"counted; members who have not added the bot as a friend, or who blocked it, are. Works for every account, " +
@@ -38,21 +40,50 @@ func (d *memberCountDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"so LINE's `count` field is published under this name.)",
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": dataSourceTimeouts(ctx)},
 	}
 }
 
+// memberCountModel is what line_group_member_count and line_room_member_count share.
+type memberCountModel struct {
+	MemberCount types.Int64    `tfsdk:"member_count"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *memberCountModel) shared() *memberCountModel { return m }
+
+type groupMemberCountModel struct {
+	groupIDAttr
+	memberCountModel
+}
+
+type roomMemberCountModel struct {
+	roomIDAttr
+	memberCountModel
+}
+
+func (d *memberCountDataSource) model() chatModel[memberCountModel] {
+	if d.kind.chatType == lineclient.Room {
+		return &roomMemberCountModel{}
+	}
+	return &groupMemberCountModel{}
+}
+
 func (d *memberCountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	id, ok := d.kind.readID(ctx, req.Config, &resp.Diagnostics)
-	if !ok || notConfigured(&resp.Diagnostics, d.data) {
+	model := d.model()
+	resp.Diagnostics.Append(req.Config.Get(ctx, model)...)
+	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
-	count, err := d.data.client.MemberCount(ctx, d.kind.chat(id.ValueString()))
+	m := model.shared()
+	callCtx, cancel, dl := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	chat := d.kind.chat(model.chatID().ValueString())
+	count, err := d.data.client.MemberCount(callCtx, chat)
 	if err != nil {
-		addChatError(&resp.Diagnostics, d.data, "Unable to count the members of "+d.kind.noun+" "+id.ValueString(), d.kind, err)
+		addChatError(&resp.Diagnostics, d.data, "Unable to count the members of "+chat.String(), d.kind, dl.explain(err))
 		return
 	}
-	resp.Diagnostics.Append(setAttributes(ctx, &resp.State, map[string]attr.Value{
-		d.kind.idAttr:  id,
-		"member_count": types.Int64Value(int64(count)),
-	})...)
+	m.MemberCount = types.Int64Value(int64(count))
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 }

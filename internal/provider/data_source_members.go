@@ -4,11 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
@@ -34,13 +32,7 @@ func (d *membersDataSource) Metadata(_ context.Context, req datasource.MetadataR
 	resp.TypeName = req.ProviderTypeName + "_" + string(d.kind.chatType) + "_members"
 }
 
-var profileAttrTypes = map[string]attr.Type{
-	"user_id":      types.StringType,
-	"display_name": types.StringType,
-	"picture_url":  types.StringType,
-}
-
-func (d *membersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *membersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The user IDs of the members of a " + d.kind.noun + " that the bot is in, every page, in " +
 			"LINE's order, and optionally their profiles. LINE offers member lists only to **verified or premium** " +
@@ -61,7 +53,8 @@ func (d *membersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"profiles": schema.ListNestedAttribute{
 				Computed: true,
 				MarkdownDescription: "With `include_profiles`, the members' profiles in LINE's member order; null " +
-					"otherwise. A member who leaves between the listing and the profile read is left out, with a warning.",
+					"otherwise. A member who leaves between the listing and the profile read is left out, with a warning; " +
+					"if the bot itself is removed meanwhile, the read fails.",
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"user_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "The member's user ID."},
@@ -71,30 +64,74 @@ func (d *membersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				},
 			},
 		},
+		Blocks: map[string]schema.Block{"timeouts": dataSourceTimeouts(ctx)},
 	}
 }
 
-func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	id, ok := d.kind.readID(ctx, req.Config, &resp.Diagnostics)
-	var includeProfiles types.Bool
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_profiles"), &includeProfiles)...)
-	if !ok || resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
-		return
-	}
-	chat := d.kind.chat(id.ValueString())
-	ids, err := d.data.client.MemberIDs(ctx, chat)
-	if err != nil {
-		addChatError(&resp.Diagnostics, d.data, "Unable to list the members of "+chat.String(), d.kind, err)
-		return
-	}
-	userIDs, diags := types.ListValueFrom(ctx, types.StringType, ids)
-	resp.Diagnostics.Append(diags...)
+// membersModel is what line_group_members and line_room_members share. A nil slice is null:
+// profiles without include_profiles.
+type membersModel struct {
+	UserIDs         []string       `tfsdk:"user_ids"`
+	IncludeProfiles types.Bool     `tfsdk:"include_profiles"`
+	Profiles        []profileModel `tfsdk:"profiles"`
+	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
 
-	profiles := types.ListNull(types.ObjectType{AttrTypes: profileAttrTypes})
-	if includeProfiles.ValueBool() {
-		found, skipped, err := d.data.client.MemberProfiles(ctx, chat, ids, profileParallelism)
+func (m *membersModel) shared() *membersModel { return m }
+
+type groupMembersModel struct {
+	groupIDAttr
+	membersModel
+}
+
+type roomMembersModel struct {
+	roomIDAttr
+	membersModel
+}
+
+func (d *membersDataSource) model() chatModel[membersModel] {
+	if d.kind.chatType == lineclient.Room {
+		return &roomMembersModel{}
+	}
+	return &groupMembersModel{}
+}
+
+// profilesFromAPI maps profiles in order; none is an empty list, not null.
+func profilesFromAPI(profiles []lineclient.Profile) []profileModel {
+	out := make([]profileModel, 0, len(profiles))
+	for _, p := range profiles {
+		out = append(out, profileFromAPI(p))
+	}
+	return out
+}
+
+func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	model := d.model()
+	resp.Diagnostics.Append(req.Config.Get(ctx, model)...)
+	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
+		return
+	}
+	m := model.shared()
+	callCtx, cancel, dl := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	chat := d.kind.chat(model.chatID().ValueString())
+	ids, err := d.data.client.MemberIDs(callCtx, chat)
+	switch {
+	case lineclient.IsForbidden(err):
+		addErrorWithAdvice(&resp.Diagnostics, "Unable to list the members of "+chat.String(), err, forbiddenListAdvice)
+		return
+	case err != nil:
+		addChatError(&resp.Diagnostics, d.data, "Unable to list the members of "+chat.String(), d.kind, dl.explain(err))
+		return
+	}
+	m.UserIDs = ids
+	m.IncludeProfiles = types.BoolValue(m.IncludeProfiles.ValueBool())
+	if m.IncludeProfiles.ValueBool() {
+		// A 404 here means the bot itself was removed while reading (the client checks its
+		// membership when every profile read answers 404): the chat's not-in-chat error.
+		found, skipped, err := d.data.client.MemberProfiles(callCtx, chat, ids, profileParallelism)
 		if err != nil {
-			addChatError(&resp.Diagnostics, d.data, "Unable to read the profiles of the members of "+chat.String(), d.kind, err)
+			addChatError(&resp.Diagnostics, d.data, "Unable to read the profiles of the members of "+chat.String(), d.kind, dl.explain(err))
 			return
 		}
 		if len(skipped) > 0 {
@@ -102,34 +139,7 @@ func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				"LINE listed these users as members but had no profile for them a moment later, so they are left "+
 					"out of profiles: "+strings.Join(skipped, ", ")+".")
 		}
-		profiles, diags = profilesValue(found)
-		resp.Diagnostics.Append(diags...)
+		m.Profiles = profilesFromAPI(found)
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(setAttributes(ctx, &resp.State, map[string]attr.Value{
-		d.kind.idAttr:      id,
-		"user_ids":         userIDs,
-		"include_profiles": types.BoolValue(includeProfiles.ValueBool()),
-		"profiles":         profiles,
-	})...)
-}
-
-func profilesValue(profiles []lineclient.Profile) (types.List, diag.Diagnostics) {
-	elemType := types.ObjectType{AttrTypes: profileAttrTypes}
-	elems := make([]attr.Value, 0, len(profiles))
-	var diags diag.Diagnostics
-	for _, p := range profiles {
-		obj, d := types.ObjectValue(profileAttrTypes, map[string]attr.Value{
-			"user_id":      types.StringValue(p.UserID),
-			"display_name": types.StringValue(p.DisplayName),
-			"picture_url":  optionalString(p.PictureURL),
-		})
-		diags.Append(d...)
-		elems = append(elems, obj)
-	}
-	list, d := types.ListValue(elemType, elems)
-	diags.Append(d...)
-	return list, diags
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 }

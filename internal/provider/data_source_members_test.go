@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,31 +186,57 @@ data "line_group_members" "ops" {
 	})
 }
 
+// afterListing returns a PreConfig that runs change once the mock has answered a listing of
+// members (endpoint) with 200, from a goroutine that stops with the test: it gives up with an
+// error after a minute, and the test's cleanup waits for it.
+func afterListing(t *testing.T, mock *mockLINE, endpoint string, change func() error) func() {
+	return func() {
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		t.Cleanup(func() {
+			close(done)
+			wg.Wait()
+		})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
+			timeout := time.After(time.Minute)
+			for {
+				for _, r := range mock.Requests() {
+					if r.Endpoint == endpoint && r.Status == 200 {
+						if err := change(); err != nil {
+							t.Error(err)
+						}
+						return
+					}
+				}
+				select {
+				case <-tick.C:
+				case <-done:
+					return
+				case <-timeout:
+					t.Errorf("no %s answered 200 within a minute", endpoint)
+					return
+				}
+			}
+		}()
+	}
+}
+
 // A member who leaves between the listing and the profile reads is left out of profiles (with
 // a warning), not an error.
 func TestAccRoomMembersDataSource_memberLeavesDuringRead(t *testing.T) {
 	mock := newMockLINE(t, nil)
 	// Profile reads wait long enough for Ben to leave once the listing has been answered.
 	mock.SetFault(linemock.EndpointRoomMemberProfile, linemock.Fault{Latency: 500 * time.Millisecond})
-	leaveAfterListing := func() {
-		go func() {
-			for {
-				for _, r := range mock.Requests() {
-					if r.Endpoint == linemock.EndpointRoomMemberIDs && r.Status == 200 {
-						if err := mock.RemoveMember(linemock.DemoRoom, linemock.DemoUserBen); err != nil {
-							t.Error(err)
-						}
-						return
-					}
-				}
-				time.Sleep(time.Millisecond)
-			}
-		}()
-	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
-			PreConfig: leaveAfterListing,
+			PreConfig: afterListing(t, mock, linemock.EndpointRoomMemberIDs, func() error {
+				return mock.RemoveMember(linemock.DemoRoom, linemock.DemoUserBen)
+			}),
 			Config: mock.config(`
 data "line_room_members" "room" {
   room_id          = "` + linemock.DemoRoom + `"
@@ -229,4 +256,30 @@ data "line_room_members" "room" {
 			},
 		}},
 	})
+}
+
+// The bot removed between the listing and the profile reads: every profile read answers 404,
+// and the read fails with the not-in-chat error instead of an empty list and a warning per
+// member. (Needs the client to check the membership when every profile read answers 404.)
+func TestAccGroupMembersDataSource_botRemovedDuringRead(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	mock.SetFault(linemock.EndpointGroupMemberProfile, linemock.Fault{Latency: 500 * time.Millisecond})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			PreConfig: afterListing(t, mock, linemock.EndpointGroupMemberIDs, func() error {
+				return mock.KickBot(linemock.DemoGroupOps)
+			}),
+			Config: mock.config(`
+data "line_group_members" "ops" {
+  group_id         = "` + linemock.DemoGroupOps + `"
+  include_profiles = true
+}`),
+			ExpectError: wrapped(`Unable to read the profiles of the members of group chat ` + linemock.DemoGroupOps + `.*` +
+				`LINE answered 404`),
+		}},
+	})
+	if mock.botJoined(t, linemock.DemoGroupOps) {
+		t.Fatal("the bot is still in the group: the test did not remove it")
+	}
 }

@@ -26,6 +26,21 @@ func addChatError(diags *diag.Diagnostics, data *providerData, summary string, k
 	addErrorWithAdvice(diags, summary, err, advice)
 }
 
+// forbiddenListAdvice explains a 403 on a member list, the one endpoint LINE keeps for some
+// accounts.
+const forbiddenListAdvice = "This endpoint needs a verified or premium LINE Official Account: LINE lists chat " +
+	"members only for those accounts. Member counts and single profiles work for every account."
+
+// rateLimitMessage is LINE's message for the 429 that waiting fixes; other 429s are final.
+const rateLimitMessage = "The API rate limit has been exceeded. Try again later."
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
 func notFoundAdvice(kind chatKind) string {
 	return "LINE answers 404 when the " + kind.noun + " does not exist or the bot is not a member of it " +
 		"(never invited, removed by a member, or left). Check " + kind.idAttr + ", or use the line_bot_membership " +
@@ -49,6 +64,9 @@ func adviceFor(data *providerData, err error) string {
 		redirErr  *lineclient.RedirectError
 		dlErr     *deadlineError
 	)
+	if data == nil {
+		data = &providerData{} // never a panic while reporting an error
+	}
 	switch {
 	case errors.As(err, &dlErr) && errors.As(err, &reqErr) && reqErr.Queued:
 		return "The requests waited in the provider's own rate limiter until the deadline. Raise rate_limit " +
@@ -61,11 +79,14 @@ func adviceFor(data *providerData, err error) string {
 			"variable): it should be " + lineclient.DefaultEndpoint + ", or the address of a proxy that forwards " +
 			"requests without redirecting them."
 	case errors.As(err, &noCredErr):
-		return data.credentialsHint
+		return data.creds.hint()
 	case errors.As(err, &tokenErr) && tokenErr.Refused:
-		return "LINE refused the channel ID and secret. Check channel_id and channel_secret (or the " +
-			envChannelID + " and " + envChannelSecret + " environment variables) against the channel's " +
-			"Basic settings in the LINE Developers Console."
+		from := ""
+		if c := data.creds; c.channelID.set() && c.channelSecret.set() {
+			from = " (from " + c.channelID.source + " and " + c.channelSecret.source + ")"
+		}
+		return "LINE refused the channel ID and secret" + from + ". Check them against the channel's Basic " +
+			"settings in the LINE Developers Console."
 	case errors.As(err, &reqErr) && reqErr.TimedOut:
 		return "LINE did not answer in time. If LINE is slow rather than unreachable, raise request_timeout " +
 			"or max_retries in the provider block."
@@ -75,15 +96,24 @@ func adviceFor(data *providerData, err error) string {
 		return "The request did not reach LINE. Check the network and api_endpoint."
 	case errors.As(err, &apiErr):
 		switch code := apiErr.StatusCode; {
+		case code == http.StatusUnauthorized && data.creds.token.set():
+			return "The channel access token from " + data.creds.token.source + " is invalid or expired. Check it, " +
+				"or issue a new one in the LINE Developers Console."
 		case code == http.StatusUnauthorized:
-			return "The channel access token is invalid or expired. Check channel_access_token (or the " +
-				envAccessToken + " environment variable), or issue a new token in the LINE Developers Console."
+			return "LINE did not accept the token it issued from the channel ID and secret. Check that channel_id " +
+				"and channel_secret belong to the bot's Messaging API channel."
 		case code == http.StatusForbidden:
-			return "This endpoint needs a verified or premium LINE Official Account: LINE lists chat members " +
-				"only for those accounts. Member counts and single profiles work for every account."
+			// Member lists have advice of their own (forbiddenListAdvice): every other endpoint
+			// is open to every account.
+			return "LINE does not let this account use this endpoint, which is open to every LINE Official " +
+				"Account. Check that the credentials belong to the bot's Messaging API channel, and that the " +
+				"account is not suspended (LINE Official Account Manager)."
+		case code == http.StatusTooManyRequests && apiErr.Message == rateLimitMessage:
+			return fmt.Sprintf("LINE's rate limit was still exceeded after %s. Lower rate_limit or -parallelism, "+
+				"or give the operation more time with a timeouts block.", plural(apiErr.Attempts, "attempt"))
 		case code == http.StatusTooManyRequests:
-			return fmt.Sprintf("LINE's rate limit was still exceeded after %d attempts. Lower rate_limit, raise "+
-				"max_retries, or run Terraform with less -parallelism.", apiErr.Attempts)
+			return "LINE answered 429 for a limit that waiting does not lift (such as the monthly message limit), " +
+				"so the provider did not retry. Check the account's usage in LINE Official Account Manager."
 		case code >= 500:
 			return "LINE had a server error. Try again later; max_retries sets how often the provider retries."
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 )
@@ -26,6 +27,9 @@ const (
 	envChannelID     = "LINE_CHANNEL_ID"
 	envChannelSecret = "LINE_CHANNEL_SECRET"
 )
+
+// registryURL is the provider's page, named in the User-Agent of every request.
+const registryURL = "https://registry.terraform.io/providers/tf-line/line"
 
 var _ provider.Provider = (*lineProvider)(nil)
 
@@ -58,67 +62,65 @@ func (p *lineProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 func (p *lineProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads LINE group chats and multi-person chats and keeps a LINE Official Account's " +
-			"(bot's) chat memberships in Terraform state. Credentials are taken, in this order, from " +
-			"`channel_access_token`, then `channel_id` with `channel_secret` (stateless tokens issued as needed), " +
-			"each falling back to its environment variable.",
+			"(bot's) chat memberships in Terraform state. Credentials are chosen in this order: `channel_access_token`; " +
+			"`channel_id` with `channel_secret`, when the provider block sets either (each completed by its environment " +
+			"variable); `" + envAccessToken + "`; `" + envChannelID + "` with `" + envChannelSecret + "`. An empty string " +
+			"counts as unset.",
 		Attributes: map[string]schema.Attribute{
 			"channel_access_token": schema.StringAttribute{
-				MarkdownDescription: "A channel access token of the Messaging API channel. Takes precedence over " +
-					"`channel_id` and `channel_secret`. May also be set with the `" + envAccessToken + "` environment variable.",
+				MarkdownDescription: "A channel access token of the Messaging API channel. Takes precedence over every " +
+					"other credential. When unset or `\"\"`, the `" + envAccessToken + "` environment variable is used, " +
+					"unless the provider block sets `channel_id` or `channel_secret`.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"channel_id": schema.StringAttribute{
-				MarkdownDescription: "The channel ID of the Messaging API channel. With `channel_secret` and no access token, " +
-					"the provider issues 15-minute stateless channel access tokens as it needs them. May also be set with the `" +
-					envChannelID + "` environment variable.",
+				MarkdownDescription: "The channel ID of the Messaging API channel. With `channel_secret`, the provider " +
+					"issues 15-minute stateless channel access tokens as it needs them. Set in the provider block, it takes " +
+					"precedence over the `" + envAccessToken + "` environment variable. When unset or `\"\"`, the `" +
+					envChannelID + "` environment variable is used.",
 				Optional: true,
 				Validators: []validator.String{
-					stringMatches(channelIDPattern, "a channel ID: the decimal digits shown in the LINE Developers Console"),
+					unlessEmpty{stringMatches(channelIDPattern, "a channel ID: the decimal digits shown in the LINE Developers Console")},
 				},
 			},
 			"channel_secret": schema.StringAttribute{
-				MarkdownDescription: "The channel secret of the Messaging API channel, used with `channel_id`. May also be set " +
-					"with the `" + envChannelSecret + "` environment variable.",
+				MarkdownDescription: "The channel secret of the Messaging API channel, used with `channel_id`. Set in the " +
+					"provider block, it takes precedence over the `" + envAccessToken + "` environment variable. When unset " +
+					"or `\"\"`, the `" + envChannelSecret + "` environment variable is used.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"api_endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the LINE API. Defaults to `" + lineclient.DefaultEndpoint + "`. `http://` is " +
-					"accepted only for loopback hosts (a local mock), so that a token never crosses a network in clear. " +
-					"May also be set with the `" + envAPIEndpoint + "` environment variable.",
+				MarkdownDescription: "Base URL of the LINE API. `http://` is accepted only for loopback hosts (a local " +
+					"mock), so that a token never crosses a network in clear. When unset or `\"\"`, the `" + envAPIEndpoint +
+					"` environment variable is used, else `" + lineclient.DefaultEndpoint + "`.",
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{}},
+				Validators: []validator.String{unlessEmpty{endpointValidator{}}},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "How long one attempt of a request may take, as a duration such as `\"30s\"` or " +
-					"`\"1m\"`. Defaults to `\"30s\"`.",
+				MarkdownDescription: "How long one attempt of a request may take on the wire, as a duration such as " +
+					"`\"30s\"` or `\"1m\"`; time spent waiting for the provider's rate limiter does not count. Defaults " +
+					"to `\"30s\"`.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{unlessEmpty{durationValidator{}}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after LINE answers 429 or a server error, or " +
-					"the network fails. Defaults to `5`; `0` turns retries off.",
+				MarkdownDescription: "How many times a request is retried after a server error (5xx) or a network " +
+					"failure. Defaults to `5`; `0` turns these retries off. LINE's rate-limit answer (429) does not count " +
+					"against it: it is retried until the operation's deadline (its `timeouts` block).",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"rate_limit": schema.Int64Attribute{
 				MarkdownDescription: "Requests per second that the provider allows itself, across all of its concurrent " +
-					"operations. Defaults to `500`, a quarter of LINE's limit of 2,000 per endpoint.",
+					"operations. Defaults to `500`, a quarter of LINE's limit of 2,000 per endpoint. While LINE answers " +
+					"429 the provider slows down below it, and it never goes above it.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, 2000)},
 			},
 		},
 	}
-}
-
-// providerData is what resources and data sources receive from Configure.
-type providerData struct {
-	client *lineclient.Client
-	// credentialsHint completes the error shown when no credentials are configured.
-	credentialsHint string
-	// unknown is set when the configuration was not known at plan: nothing may call LINE.
-	unknown bool
 }
 
 func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -141,17 +143,20 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
+	creds := resolveCredentials(cfg, os.Getenv)
+	endpoint := endpointSetting(cfg, os.Getenv)
 	clientCfg := lineclient.Config{
-		AccessToken:   stringOrEnv(cfg.ChannelAccessToken, envAccessToken),
-		ChannelID:     stringOrEnv(cfg.ChannelID, envChannelID),
-		ChannelSecret: stringOrEnv(cfg.ChannelSecret, envChannelSecret),
-		Endpoint:      stringOrEnv(cfg.APIEndpoint, envAPIEndpoint),
+		AccessToken:   creds.token.value,
+		ChannelID:     creds.channelID.value,
+		ChannelSecret: creds.channelSecret.value,
+		Endpoint:      endpoint.value,
 		MaxRetries:    lineclient.DefaultMaxRetries,
 		RateLimit:     lineclient.DefaultRateLimit,
+		UserAgent:     userAgent(p.version, req.TerraformVersion),
 	}
-	if !cfg.RequestTimeout.IsNull() {
+	if v := cfg.RequestTimeout.ValueString(); v != "" {
 		// Validated at plan; the error cannot happen here.
-		clientCfg.RequestTimeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString())
+		clientCfg.RequestTimeout, _ = time.ParseDuration(v)
 	}
 	if !cfg.MaxRetries.IsNull() {
 		clientCfg.MaxRetries = int(cfg.MaxRetries.ValueInt64())
@@ -162,37 +167,28 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 	client, err := lineclient.New(clientCfg)
 	if err != nil {
-		attr, source := "api_endpoint", "The api_endpoint setting"
-		if cfg.APIEndpoint.IsNull() {
-			source = "The " + envAPIEndpoint + " environment variable"
-		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), "Invalid LINE API endpoint", source+" is not usable: "+err.Error()+".")
+		resp.Diagnostics.AddAttributeError(path.Root("api_endpoint"), "Invalid LINE API endpoint",
+			"The value of "+endpoint.source+" is not usable: "+err.Error()+".")
 		return
 	}
-	data := &providerData{client: client, credentialsHint: credentialsHint(clientCfg)}
+	// Which credentials, never their values: the answer to "why is my token not used?".
+	tflog.Debug(ctx, "LINE provider configured", map[string]any{
+		"credentials": creds.describe(),
+		"user_agent":  clientCfg.UserAgent,
+	})
+	data := &providerData{client: client, creds: creds}
 	resp.DataSourceData, resp.ResourceData = data, data
 }
 
-// credentialsHint explains, for an error at use, what is missing.
-func credentialsHint(cfg lineclient.Config) string {
-	switch {
-	case cfg.ChannelID != "" && cfg.ChannelSecret == "":
-		return "channel_id is set but channel_secret is not: set channel_secret in the provider block or the " +
-			envChannelSecret + " environment variable, or set channel_access_token (" + envAccessToken + ")."
-	case cfg.ChannelSecret != "" && cfg.ChannelID == "":
-		return "channel_secret is set but channel_id is not: set channel_id in the provider block or the " +
-			envChannelID + " environment variable, or set channel_access_token (" + envAccessToken + ")."
+// userAgent names the provider and the Terraform that runs it, in the form HashiCorp's
+// providers use, so that LINE and proxies can tell this traffic from other SDK users'. A
+// Terraform that does not say its version is left out rather than guessed.
+func userAgent(providerVersion, terraformVersion string) string {
+	ua := "terraform-provider-line/" + providerVersion + " (+" + registryURL + ")"
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
 	}
-	return "Set channel_access_token in the provider block or the " + envAccessToken + " environment variable; " +
-		"or set channel_id and channel_secret (" + envChannelID + ", " + envChannelSecret + ") so that the provider " +
-		"issues short-lived tokens itself."
-}
-
-func stringOrEnv(v types.String, env string) string {
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	return os.Getenv(env)
+	return ua
 }
 
 func (p *lineProvider) Resources(context.Context) []func() resource.Resource {

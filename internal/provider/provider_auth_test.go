@@ -108,8 +108,9 @@ data "line_group_summary" "ops" {
 data "line_room_member_count" "room" {
   room_id = "`+linemock.DemoRoom+`"
 }`),
-			ExpectError: wrapped(`issue stateless channel access token: LINE answered 400: Invalid 'client_credentials'\..*` +
-				`LINE refused the channel ID and secret\. Check channel_id and channel_secret \(or the LINE_CHANNEL_ID and LINE_CHANNEL_SECRET environment variables\)`),
+			ExpectError: wrapped(`LINE answered 400: Invalid 'client_credentials'\..*` +
+				`LINE refused the channel ID and secret \(from channel_id in the provider block and channel_secret in the provider block\)\. ` +
+				`Check them against the channel's Basic settings`),
 		}},
 	})
 	if got := mock.CountRequests(linemock.EndpointStatelessToken); got != 1 {
@@ -137,15 +138,82 @@ func TestAccProvider_accessTokenTakesPrecedence(t *testing.T) {
 	})
 }
 
+// A channel ID in the block without a secret anywhere fails at the first call, and says that
+// the environment's token is not used: the block chose the channel ID and secret.
+// Not parallel: t.Setenv.
 func TestAccProvider_halfChannelCredentials(t *testing.T) {
 	mock := newMockLINE(t, nil)
-	t.Setenv(envAccessToken, "")
-	t.Setenv(envChannelSecret, "")
+	t.Setenv(envAccessToken, linemock.DemoToken)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
-			Config:      mock.configWith(`channel_id = "`+linemock.DemoChannelID+`"`, botInfoConfig),
-			ExpectError: wrapped(`channel_id is set but channel_secret is not: set channel_secret in the provider block or the LINE_CHANNEL_SECRET environment variable`),
+			Config: mock.configWith(`channel_id = "`+linemock.DemoChannelID+`"`, botInfoConfig),
+			ExpectError: wrapped(`no LINE credentials.*channel_id is set but channel_secret is not: set channel_secret in the provider block ` +
+				`or the LINE_CHANNEL_SECRET environment variable.*Not used, because credentials in the provider block take ` +
+				`precedence .*: the LINE_CHANNEL_ACCESS_TOKEN environment variable`),
+		}},
+	})
+	if n := mock.CountRequests(""); n != 0 {
+		t.Fatalf("%d requests reached LINE, want none", n)
+	}
+}
+
+// The issue's case: channel_id and channel_secret written in the provider block win over a stray
+// LINE_CHANNEL_ACCESS_TOKEN (and the environment's own channel ID and secret) in the shell.
+// Not parallel: t.Setenv.
+func TestAccProvider_blockCredentialsBeatEnvironment(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	const junk = "junk-from-the-shell"
+	t.Setenv(envAccessToken, junk)
+	t.Setenv(envChannelID, "1000000000")
+	t.Setenv(envChannelSecret, junk)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.configWith(channelCredentials(linemock.DemoChannelSecret), botInfoConfig),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.line_bot_info.bot", tfjsonpath.New("user_id"), knownvalue.StringExact(linemock.DemoBotUserID)),
+			},
+			Check: func(*terraform.State) error {
+				for _, r := range mock.Requests() {
+					if r.Header.Get("Authorization") == "Bearer "+junk {
+						return fmt.Errorf("%s carried the environment's token", r.Endpoint)
+					}
+				}
+				if mock.CountRequests(linemock.EndpointStatelessToken) == 0 {
+					return fmt.Errorf("no stateless token was issued from the block's channel ID and secret")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// An empty string counts as unset: a variable with an empty default does not hide the
+// environment's token. Not parallel: t.Setenv.
+func TestAccProvider_emptyStringFallsBackToEnvironment(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	t.Setenv(envAccessToken, linemock.DemoToken)
+	t.Setenv(envAPIEndpoint, mock.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: `
+variable "token" {
+  type    = string
+  default = ""
+}
+provider "line" {
+  api_endpoint         = ""
+  channel_access_token = var.token
+  channel_id           = ""
+  channel_secret       = ""
+  request_timeout      = ""
+}
+` + botInfoConfig,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.line_bot_info.bot", tfjsonpath.New("user_id"), knownvalue.StringExact(linemock.DemoBotUserID)),
+			},
 		}},
 	})
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -22,7 +23,7 @@ func TestAccProvider_invalidToken(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: mock.configWith(`channel_access_token = "expired-or-revoked"`, botInfoConfig),
 			ExpectError: wrapped(`LINE answered 401: Authentication failed. Confirm that the access token in the authorization header is valid. .*` +
-				`The channel access token is invalid or expired. Check channel_access_token \(or the LINE_CHANNEL_ACCESS_TOKEN environment variable\)`),
+				`The channel access token from channel_access_token in the provider block is invalid or expired`),
 		}},
 	})
 }
@@ -45,10 +46,7 @@ func TestAccProvider_settingsFromEnvironment(t *testing.T) {
 
 func TestAccProvider_missingToken(t *testing.T) {
 	mock := newMockLINE(t, nil)
-	t.Setenv(envAccessToken, "")
-	t.Setenv(envChannelID, "")
-	t.Setenv(envChannelSecret, "")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
 			Config: mock.configWith(``, botInfoConfig),
@@ -158,4 +156,30 @@ data "line_bot_info" "bot" {}
 	if n := mock.CountRequests(""); n != 0 {
 		t.Fatalf("%d requests reached LINE with an unknown configuration, want 0", n)
 	}
+}
+
+// Every request names the provider, its version (the test factory's "test") and the Terraform
+// that runs it, before the SDK's own product token; the token endpoint's too.
+func TestAccProvider_userAgent(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	want := regexp.MustCompile(`^terraform-provider-line/test \(\+https://registry\.terraform\.io/providers/tf-line/line\) ` +
+		`Terraform/\d+\.\d+\.\d+\S* LINE-BotSDK-Go/\S+$`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config: mock.configWith(channelCredentials(linemock.DemoChannelSecret), botInfoConfig),
+			Check: func(*terraform.State) error {
+				requests := mock.Requests()
+				if mock.CountRequests(linemock.EndpointStatelessToken) == 0 || mock.CountRequests(linemock.EndpointBotInfo) == 0 {
+					return fmt.Errorf("want token and bot info requests, got %d requests", len(requests))
+				}
+				for _, r := range requests {
+					if ua := r.Header.Get("User-Agent"); !want.MatchString(ua) {
+						return fmt.Errorf("%s sent User-Agent %q, want %s", r.Endpoint, ua, want)
+					}
+				}
+				return nil
+			},
+		}},
+	})
 }

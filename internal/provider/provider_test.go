@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +15,18 @@ import (
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
+
+// TestMain starts every test from an environment without LINE_ variables: the in-process
+// provider reads them, so a developer's real token would otherwise reach the mock, and the
+// precedence tests would see settings they did not make. Tests that need one use t.Setenv.
+func TestMain(m *testing.M) {
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "LINE_") {
+			_ = os.Unsetenv(name)
+		}
+	}
+	os.Exit(m.Run())
+}
 
 // protoV6Factories serve the provider in-process to the Terraform CLI that
 // terraform-plugin-testing runs (TF_ACC_TERRAFORM_PATH).

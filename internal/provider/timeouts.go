@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -72,10 +73,10 @@ func (e *deadlineError) advice() string {
 // shortDuration prints 5m0s as 5m and 1h0m0s as 1h.
 func shortDuration(d time.Duration) string {
 	s := d.String()
-	if len(s) > 4 && s[len(s)-4:] == "m0s" {
+	if strings.HasSuffix(s, "m0s") {
 		s = s[:len(s)-2]
 	}
-	if len(s) > 3 && s[len(s)-3:] == "h0m" {
+	if strings.HasSuffix(s, "h0m") {
 		s = s[:len(s)-2]
 	}
 	return s

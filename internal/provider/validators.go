@@ -59,3 +59,14 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
 }
+
+// unlessEmpty applies a validator to every value but "", which the provider block treats as
+// unset (so that a variable with an empty default falls back to the environment).
+type unlessEmpty struct{ validator.String }
+
+func (v unlessEmpty) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.ValueString() == "" {
+		return
+	}
+	v.String.ValidateString(ctx, req, resp)
+}

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// What every data source must do, checked for each one the provider registers, so that a new
+// data source cannot miss it.
+
+// A read deadline, documented with its default.
+func TestDataSources_readTimeouts(t *testing.T) {
+	ctx := context.Background()
+	for _, newDataSource := range New("test")().DataSources(ctx) {
+		ds := newDataSource()
+		name := dataSourceName(ctx, ds)
+		var sch datasource.SchemaResponse
+		ds.Schema(ctx, datasource.SchemaRequest{}, &sch)
+		block, ok := sch.Schema.Blocks["timeouts"]
+		if !ok {
+			t.Errorf("%s has no timeouts block", name)
+			continue
+		}
+		read, ok := block.GetNestedObject().GetAttributes()["read"]
+		if !ok || !strings.Contains(read.GetDescription(), `Defaults to `+"`"+`"5m"`+"`") {
+			t.Errorf("%s: the timeouts block's read is missing or does not give its default", name)
+		}
+	}
+}
+
+// No call, no panic and one clear error while the provider's configuration is unknown (or
+// before Configure): the notConfigured check.
+func TestDataSources_providerNotConfigured(t *testing.T) {
+	ctx := context.Background()
+	for _, data := range []*providerData{nil, {unknown: true}} {
+		for _, newDataSource := range New("test")().DataSources(ctx) {
+			ds := newDataSource()
+			name := dataSourceName(ctx, ds)
+			if data != nil {
+				var resp datasource.ConfigureResponse
+				ds.(datasource.DataSourceWithConfigure).Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &resp)
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("%s: Configure: %v", name, resp.Diagnostics)
+				}
+			}
+			var sch datasource.SchemaResponse
+			ds.Schema(ctx, datasource.SchemaRequest{}, &sch)
+			typ := sch.Schema.Type().TerraformType(ctx).(tftypes.Object)
+			// A configuration with every argument null is enough to reach the check.
+			values := map[string]tftypes.Value{}
+			for attr, attrType := range typ.AttributeTypes {
+				values[attr] = tftypes.NewValue(attrType, nil)
+			}
+			req := datasource.ReadRequest{Config: tfsdk.Config{Schema: sch.Schema, Raw: tftypes.NewValue(typ, values)}}
+			resp := datasource.ReadResponse{State: tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(typ, nil)}}
+			ds.Read(ctx, req, &resp)
+			errs := resp.Diagnostics.Errors()
+			if len(errs) != 1 || errs[0].Summary() != "LINE provider configuration not known yet" {
+				t.Errorf("%s with provider data %v: diagnostics %v, want the one not-configured error", name, data, resp.Diagnostics)
+			}
+		}
+	}
+}
+
+func dataSourceName(ctx context.Context, ds datasource.DataSource) string {
+	var meta datasource.MetadataResponse
+	ds.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "line"}, &meta)
+	return meta.TypeName
+}
+
+// Only the read deadline's own passing is blamed on it: an attempt that outlived
+// request_timeout also wraps context.DeadlineExceeded, and a longer read deadline would not help.
+func TestReadDeadline_explain(t *testing.T) {
+	attemptTimedOut := fmt.Errorf("get group chat summary: timed out: %w", context.DeadlineExceeded)
+
+	ctx, cancel, dl := startRead(context.Background(), timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}, new(diag.Diagnostics))
+	defer cancel()
+	if err := dl.explain(attemptTimedOut); err != attemptTimedOut {
+		t.Errorf("before the deadline: %v, want the error unchanged", err)
+	}
+	if dl.limit != defaultReadTimeout {
+		t.Errorf("limit %s, want the default %s", dl.limit, defaultReadTimeout)
+	}
+
+	ctx, cancel2 := context.WithTimeout(ctx, 0) // stands in for the passing of the deadline
+	defer cancel2()
+	<-ctx.Done()
+	passed := readDeadline{deadline: dl.deadline, ctx: ctx}
+	var dlErr *deadlineError
+	if err := passed.explain(attemptTimedOut); !errors.As(err, &dlErr) || !strings.Contains(err.Error(), "the read deadline of 5m passed") {
+		t.Errorf("after the deadline: %v, want a deadline error", err)
+	}
+	if err := passed.explain(errors.New("LINE answered 500")); errors.As(err, &dlErr) {
+		t.Errorf("an error the deadline did not cause was blamed on it: %v", err)
+	}
+}

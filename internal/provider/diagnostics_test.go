@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
+)
+
+// forbiddingClient is a client of a server that answers every request as LINE answers an
+// account that may not use an endpoint.
+func forbiddingClient(t *testing.T) *lineclient.Client {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"message":"Access to this API is not available for your account"}`))
+	}))
+	t.Cleanup(srv.Close)
+	client, err := lineclient.New(lineclient.Config{Endpoint: srv.URL, AccessToken: "t", MaxRetries: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// A 403 speaks of member lists only where it came from one: counts and profiles are open to
+// every account, so there it points at the credentials instead.
+func TestAdviceFor_forbidden(t *testing.T) {
+	ctx := context.Background()
+	client := forbiddingClient(t)
+	chat := lineclient.GroupChat(linemock.DemoGroupOps)
+	data := &providerData{client: client}
+
+	_, countErr := client.MemberCount(ctx, chat)
+	_, profileErr := client.MemberProfile(ctx, chat, linemock.DemoUserAiko)
+	_, summaryErr := client.GroupSummary(ctx, chat.ID)
+	for name, err := range map[string]error{"count": countErr, "profile": profileErr, "summary": summaryErr} {
+		if !lineclient.IsForbidden(err) {
+			t.Fatalf("%s: %v, want a 403", name, err)
+		}
+		advice := adviceFor(data, err)
+		if strings.Contains(advice, "verified") || strings.Contains(advice, "member") ||
+			!strings.Contains(advice, "open to every LINE Official Account") {
+			t.Errorf("%s: advice %q", name, advice)
+		}
+	}
+}
+
+// The advice on an authentication failure names where the credentials came from.
+func TestAdviceFor_namesCredentialSources(t *testing.T) {
+	unauthorized := &lineclient.APIError{Operation: "get bot info", StatusCode: http.StatusUnauthorized, Attempts: 1}
+	fromEnv := &providerData{creds: resolveCredentials(providerModel{}, env(map[string]string{envAccessToken: "t"}))}
+	if got := adviceFor(fromEnv, unauthorized); !strings.Contains(got, "The channel access token from the LINE_CHANNEL_ACCESS_TOKEN environment variable is invalid") {
+		t.Errorf("401 with the environment's token: %q", got)
+	}
+	pair := resolveCredentials(providerModel{ChannelID: types.StringValue("1")}, env(map[string]string{envChannelSecret: "s"}))
+	refused := &lineclient.TokenError{Refused: true, Err: &lineclient.APIError{StatusCode: http.StatusBadRequest}}
+	if got := adviceFor(&providerData{creds: pair}, refused); !strings.Contains(got,
+		"(from channel_id in the provider block and the LINE_CHANNEL_SECRET environment variable)") {
+		t.Errorf("refused channel ID and secret: %q", got)
+	}
+}
+
+// Only LINE's rate-limit 429 is worth waiting for; the advice for another 429 says so.
+func TestAdviceFor_tooManyRequests(t *testing.T) {
+	data := &providerData{}
+	rateLimited := &lineclient.APIError{StatusCode: http.StatusTooManyRequests, Message: rateLimitMessage, Attempts: 3}
+	if got := adviceFor(data, rateLimited); !strings.Contains(got, "still exceeded after 3 attempts") {
+		t.Errorf("rate limit: %q", got)
+	}
+	monthly := &lineclient.APIError{StatusCode: http.StatusTooManyRequests, Message: "You have reached your monthly limit.", Attempts: 1}
+	if got := adviceFor(data, monthly); !strings.Contains(got, "waiting does not lift") {
+		t.Errorf("monthly limit: %q", got)
+	}
+}

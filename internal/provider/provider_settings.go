@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// setting is one provider setting's value and where it came from, so that diagnostics can
+// name the place to change.
+type setting struct {
+	value  string
+	source string // "channel_id in the provider block", "the LINE_CHANNEL_ID environment variable"; "" when unset
+}
+
+func (s setting) set() bool { return s.value != "" }
+
+// or is s, or else fallback when s is unset.
+func (s setting) or(fallback setting) setting {
+	if s.set() {
+		return s
+	}
+	return fallback
+}
+
+// fromBlock reads an attribute of the provider block. An empty string counts as unset, so that
+// `channel_access_token = var.token` with an empty default falls through to the next rule
+// instead of hiding it.
+func fromBlock(v types.String, attr string) setting {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return setting{}
+	}
+	return setting{value: v.ValueString(), source: attr + " in the provider block"}
+}
+
+func fromEnv(getenv func(string) string, name string) setting {
+	if v := getenv(name); v != "" {
+		return setting{value: v, source: "the " + name + " environment variable"}
+	}
+	return setting{}
+}
+
+// credentials are what the provider authenticates with: a token, or a channel ID and secret
+// (either may be incomplete, which fails at the first call with a hint).
+type credentials struct {
+	token, channelID, channelSecret setting
+	// shadowed are credentials that are set but not used because others take precedence.
+	shadowed []setting
+}
+
+// resolveCredentials applies the precedence the provider documents:
+//
+//  1. channel_access_token in the provider block;
+//  2. channel_id and channel_secret when the provider block sets either, each completed by its
+//     environment variable;
+//  3. LINE_CHANNEL_ACCESS_TOKEN;
+//  4. LINE_CHANNEL_ID and LINE_CHANNEL_SECRET.
+//
+// Credentials written in the block win over the environment, as in every widely used provider,
+// so a stray token in a shell cannot redirect a configuration to another channel. A block that
+// names a channel without its secret does not fall back to the environment's token: using a
+// different credential than the one written would be a surprise; it fails with a hint instead.
+func resolveCredentials(cfg providerModel, getenv func(string) string) credentials {
+	blockToken := fromBlock(cfg.ChannelAccessToken, "channel_access_token")
+	blockID := fromBlock(cfg.ChannelID, "channel_id")
+	blockSecret := fromBlock(cfg.ChannelSecret, "channel_secret")
+	envToken := fromEnv(getenv, envAccessToken)
+	envID := fromEnv(getenv, envChannelID)
+	envSecret := fromEnv(getenv, envChannelSecret)
+
+	var c credentials
+	switch {
+	case blockToken.set():
+		c.token = blockToken
+	case blockID.set() || blockSecret.set():
+		c.channelID, c.channelSecret = blockID.or(envID), blockSecret.or(envSecret)
+	case envToken.set():
+		c.token = envToken
+	default:
+		c.channelID, c.channelSecret = envID, envSecret
+	}
+	for _, s := range []setting{blockID, blockSecret, envToken, envID, envSecret} {
+		if s.set() && s != c.token && s != c.channelID && s != c.channelSecret {
+			c.shadowed = append(c.shadowed, s)
+		}
+	}
+	return c
+}
+
+// describe says, for logs and diagnostics, which credentials are used; it never holds a value.
+func (c credentials) describe() string {
+	switch {
+	case c.token.set():
+		return "the channel access token from " + c.token.source
+	case c.channelID.set() && c.channelSecret.set():
+		return "stateless tokens issued from " + c.channelID.source + " and " + c.channelSecret.source
+	}
+	return "none"
+}
+
+// endpointSetting is api_endpoint, else LINE_API_ENDPOINT, else "" (the client's default).
+func endpointSetting(cfg providerModel, getenv func(string) string) setting {
+	return fromBlock(cfg.APIEndpoint, "api_endpoint").or(fromEnv(getenv, envAPIEndpoint))
+}
+
+// hint completes the error shown at the first call when the credentials are missing or
+// incomplete: what is missing, and what is set but not used.
+func (c credentials) hint() string {
+	var hint string
+	switch {
+	case c.channelID.set() && !c.channelSecret.set():
+		hint = "channel_id is set but channel_secret is not: set channel_secret in the provider block or the " +
+			envChannelSecret + " environment variable, or unset channel_id and set channel_access_token."
+	case c.channelSecret.set() && !c.channelID.set():
+		hint = "channel_secret is set but channel_id is not: set channel_id in the provider block or the " +
+			envChannelID + " environment variable, or unset channel_secret and set channel_access_token."
+	default:
+		hint = "Set channel_access_token in the provider block or the " + envAccessToken + " environment variable; " +
+			"or set channel_id and channel_secret (" + envChannelID + ", " + envChannelSecret + ") so that the provider " +
+			"issues short-lived tokens itself."
+	}
+	if len(c.shadowed) > 0 {
+		sources := make([]string, len(c.shadowed))
+		for i, s := range c.shadowed {
+			sources[i] = s.source
+		}
+		hint += " Not used, because credentials in the provider block take precedence over the environment " +
+			"and a token over a channel ID and secret: " + strings.Join(sources, ", ") + "."
+	}
+	return hint
+}
