@@ -10,7 +10,11 @@ import (
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
 
-var maskedAuthorization = regexp.MustCompile(`authorization="?\*\*\*"?[ \n]`)
+// The provider logs whether Authorization was set, never the field itself, masked or not.
+var (
+	authorizationSet   = regexp.MustCompile(`authorization_set="?true"?[ \n]`)
+	authorizationField = regexp.MustCompile(`[ \t]authorization=`)
+)
 
 const logConfig = `provider "line" {}
 
@@ -45,10 +49,13 @@ func traceRun(t *testing.T, w *workspace, credentials []string) string {
 			t.Fatalf("the trace log lacks %q; the provider's logs did not reach it", want)
 		}
 	}
-	// The header is logged at TRACE, masked: proof that the masks are in place. (Terraform
-	// 1.5 writes the value bare, later versions quoted.)
-	if !maskedAuthorization.MatchString(string(log)) {
-		t.Fatal(`the trace log lacks authorization=*** from the provider's TRACE line`)
+	// The headers line says a token was sent, without the field. (Terraform 1.5 writes values
+	// bare, later versions quoted.)
+	if !authorizationSet.MatchString(string(log)) {
+		t.Fatal(`the trace log lacks authorization_set=true from the provider's TRACE line`)
+	}
+	if authorizationField.MatchString(string(log)) {
+		t.Fatal("the trace log holds an authorization= field")
 	}
 	return string(log)
 }
@@ -89,5 +96,28 @@ func TestTraceLogHoldsNoChannelSecretOrIssuedToken(t *testing.T) {
 	}
 	if n := w.mock.CountRequests(linemock.EndpointStatelessToken); n == 0 {
 		t.Fatal("no stateless token was issued")
+	}
+}
+
+// The private key, given as a JWK or as PEM, appears nowhere in a TF_LOG=trace run: not whole,
+// not as a JWK member, not as a PEM line or body, not as DER in base64.
+func TestTraceLogHoldsNoPrivateKey(t *testing.T) {
+	key := testKey(t)
+	for name, privateKey := range map[string]string{"JWK": jwkString(t, key), "PEM": pemString(t, key)} {
+		t.Run(name, func(t *testing.T) {
+			w := newWorkspace(t, nil)
+			registerKey(t, w)
+			log := traceRun(t, w, keyEnv(t, privateKey))
+			if w.mock.CountRequests(linemock.EndpointStatelessToken) == 0 {
+				t.Fatal("no token was issued by assertion")
+			}
+			leaks := keyLeaks(t, key)
+			for _, leak := range leaks {
+				if strings.Contains(log, leak) {
+					t.Fatalf("the trace log holds part of the private key (%d chars)", len(leak))
+				}
+			}
+			t.Logf("trace log: %d bytes, 0 hits for %d forms of the private key", len(log), len(leaks))
+		})
 	}
 }

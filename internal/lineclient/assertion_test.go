@@ -476,6 +476,13 @@ func TestAssertionAgainstTheMock(t *testing.T) {
 		if !errors.As(err, &tokenErr) || !tokenErr.UnknownKey {
 			t.Fatalf("err = %v, want an unknown key", err)
 		}
+		// LINE's 404 for the key is not the chat's: nothing may read it as "the bot is not in it".
+		if IsNotFound(err) {
+			t.Fatal("IsNotFound holds for the token request's 404")
+		}
+		if _, err := c.Membership(context.Background(), GroupChat(linemock.DemoGroupOps)); err == nil || IsNotFound(err) {
+			t.Fatalf("membership check with an unregistered key: %v, want the token error", err)
+		}
 	}
 	if n := mock.CountRequests(""); n != 1 {
 		t.Fatalf("%d requests with an unregistered kid, want 1", n)

@@ -47,9 +47,12 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 // IsUnauthorized reports a 401: the access token is missing, invalid or expired.
 func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
 
+// hasStatus is about the call's own answer: a failed token request (LINE's 404 for an
+// unregistered key) never passes for a chat's 404, which would make a membership vanish.
 func hasStatus(err error, status int) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+	var tokenErr *TokenError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status && !errors.As(err, &tokenErr)
 }
 
 // RequestError is a request that got no final answer from LINE: it timed out, the

@@ -14,6 +14,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -229,4 +230,42 @@ data "line_group_summary" "ops" {
 	if n := mock.CountRequests(""); n != 1 {
 		t.Fatalf("%d requests in all, want only one token request", n)
 	}
+}
+
+// A key revoked in the console while a membership is in state: refresh fails with LINE's key
+// error, and the membership stays in state (LINE's 404 for the key says nothing of the chat).
+func TestAccProvider_revokedKeyKeepsMemberships(t *testing.T) {
+	mock := newKeyedMock(t)
+	config := mock.configWith(keyCredentials(keyJWK(t, testSigningKey(t)), testKID), `
+resource "line_bot_membership" "ops" {
+  group_id = "`+linemock.DemoGroupOps+`"
+}`)
+	pub := json.RawMessage(keyJWK(t, &testSigningKey(t).PublicKey))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             checkBotLeft(t, mock, linemock.DemoGroupOps),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					if err := mock.RemoveChannelKey(linemock.DemoChannelID, testKID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      config,
+				ExpectError: wrapped(`Cannot find channel key that satisfies the conditions.*No assertion signing key with the key ID`),
+			},
+			{
+				PreConfig: func() {
+					if err := mock.RegisterChannelKey(linemock.DemoChannelID, testKID, pub); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("line_bot_membership.ops", plancheck.ResourceActionNoop)},
+				},
+			},
+		},
+	})
 }
