@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 const (
@@ -172,12 +174,12 @@ func TestCancelStopsWaitingAtOnce(t *testing.T) {
 	})
 	// Every backoff lasts at least a minute: only the cancellation can end the call early.
 	c := f.client(t, func(c *Config) { c.MaxRetries, c.backoffMin, c.backoffMax = 10, 2*time.Minute, 2*time.Minute })
-	ctx, cancel := context.WithCancel(context.Background())
+	// Cancel once the client has LINE's answer (its log line says so): during the first backoff.
+	answered := &logSignal{match: `"status":503`, seen: make(chan struct{})}
+	ctx, cancel := context.WithCancel(tflogtest.RootLogger(context.Background(), answered))
 	go func() {
-		for f.requests.Load() < 1 {
-			time.Sleep(time.Millisecond)
-		}
-		cancel() // during the first backoff
+		<-answered.seen
+		cancel()
 	}()
 	start := time.Now()
 	_, err := c.BotInfo(ctx)
@@ -436,4 +438,18 @@ func TestMemberProfilesKeepsOrderAndSkipsLeavers(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("profiles in the order\n%v\nwant LINE's order\n%v", got, want)
 	}
+}
+
+// logSignal is a log sink that closes seen at the first line holding match.
+type logSignal struct {
+	match string
+	seen  chan struct{}
+	once  sync.Once
+}
+
+func (l *logSignal) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), l.match) {
+		l.once.Do(func() { close(l.seen) })
+	}
+	return len(p), nil
 }

@@ -38,3 +38,26 @@ func TestCheckEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// An endpoint with a password never echoes it back, whichever check refuses it.
+func TestCheckEndpointRedactsPasswords(t *testing.T) {
+	for _, raw := range []string{
+		"https://user:hunter2@api.line.me",
+		"http://user:hunter2@10.0.0.1",
+		"ftp://user:hunter2@api.line.me",
+		"https://user:hunter2@api line.me",
+		"https://user:hunter2@api.line.me/%zz",
+	} {
+		_, err := CheckEndpoint(raw)
+		if err == nil {
+			t.Fatalf("CheckEndpoint(%q) accepted it", raw)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("CheckEndpoint(%q) err = %q, which holds the password", raw, err)
+		}
+	}
+	_, err := CheckEndpoint("https://user:hunter2@api.line.me")
+	if err == nil || !strings.Contains(err.Error(), `"https://user:xxxxx@api.line.me"`) {
+		t.Errorf("err = %v, want the redacted URL", err)
+	}
+}

@@ -155,7 +155,7 @@ func (*MissingCredentialsError) Error() string {
 
 // TokenError is a failure to issue a stateless channel access token from the channel ID and
 // secret, or an assertion; Refused is set when LINE refused the credentials themselves. Err
-// names the operation ("issue a stateless channel access token") once.
+// names the operation ("issue stateless channel access token") once.
 type TokenError struct {
 	Refused bool
 	// KeyID is the assertion signing key's kid when the token was asked for with an

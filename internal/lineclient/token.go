@@ -29,7 +29,7 @@ func (t staticToken) Token(context.Context) (string, error) {
 }
 
 // opIssueToken names the token request in errors, once.
-const opIssueToken = "issue a stateless channel access token"
+const opIssueToken = "issue stateless channel access token"
 
 // statelessTokens issues 15-minute stateless channel access tokens from a channel ID and
 // secret (POST /oauth2/v3/token), once, and again shortly before each expires.

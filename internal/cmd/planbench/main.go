@@ -127,7 +127,12 @@ func run(n, profiles int, latency time.Duration, runs int, out string) error {
 	text := r.markdown()
 	fmt.Print(text)
 	if out != "" {
-		if err := os.WriteFile(out, []byte(r.document(text)), 0o644); err != nil {
+		// Figures recorded by other benchmarks, below keptMarker, stay as they are.
+		old, err := os.ReadFile(out)
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		if err := os.WriteFile(out, []byte(r.document(text)+kept(string(old))), 0o644); err != nil {
 			return err
 		}
 	}

@@ -112,3 +112,16 @@ func osName() string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// keptMarker starts the part of BENCHMARKS.md that planbench does not write: figures of the Go
+// benchmarks, recorded by hand from `make bench`'s first step.
+const keptMarker = "<!-- planbench keeps everything below this line -->"
+
+// kept returns the part of the old document from keptMarker on, after a blank line.
+func kept(old string) string {
+	i := strings.Index(old, keptMarker)
+	if i < 0 {
+		return ""
+	}
+	return "\n" + old[i:]
+}
