@@ -92,3 +92,26 @@ func TestTraceLogHoldsNoChannelSecretOrIssuedToken(t *testing.T) {
 		t.Fatal("no stateless token was issued")
 	}
 }
+
+// The private key, given as a JWK or as PEM, appears nowhere in a TF_LOG=trace run: not whole,
+// not as a JWK member, not as a PEM line or body, not as DER in base64.
+func TestTraceLogHoldsNoPrivateKey(t *testing.T) {
+	key := testKey(t)
+	for name, privateKey := range map[string]string{"JWK": jwkString(t, key), "PEM": pemString(t, key)} {
+		t.Run(name, func(t *testing.T) {
+			w := newWorkspace(t, nil)
+			registerKey(t, w)
+			log := traceRun(t, w, keyEnv(t, privateKey))
+			if w.mock.CountRequests(linemock.EndpointStatelessToken) == 0 {
+				t.Fatal("no token was issued by assertion")
+			}
+			leaks := keyLeaks(t, key)
+			for _, leak := range leaks {
+				if strings.Contains(log, leak) {
+					t.Fatalf("the trace log holds part of the private key (%d chars)", len(leak))
+				}
+			}
+			t.Logf("trace log: %d bytes, 0 hits for %d forms of the private key", len(log), len(leaks))
+		})
+	}
+}

@@ -33,13 +33,17 @@ const (
 // Config says how to reach LINE. The zero value of each field means its default, but for
 // MaxRetries, where zero means no retries.
 type Config struct {
-	Endpoint       string        // base URL, default https://api.line.me
-	AccessToken    string        // a channel access token; wins over ChannelID and ChannelSecret
-	ChannelID      string        // with ChannelSecret: issue stateless tokens as needed
-	ChannelSecret  string        //
-	RequestTimeout time.Duration // for each attempt
-	MaxRetries     int           // retries after the first attempt
-	RateLimit      float64       // requests per second across the whole client
+	Endpoint      string // base URL, default https://api.line.me
+	AccessToken   string // a channel access token; wins over the channel credentials
+	ChannelID     string // with ChannelSecret or ChannelPrivateKey: issue stateless tokens as needed
+	ChannelSecret string //
+	// ChannelPrivateKey is an assertion signing key (a JWK, or PEM) whose public half is
+	// registered as ChannelKeyID: tokens are issued by JWT assertion. It wins over ChannelSecret.
+	ChannelPrivateKey string
+	ChannelKeyID      string
+	RequestTimeout    time.Duration // for each attempt
+	MaxRetries        int           // retries after the first attempt
+	RateLimit         float64       // requests per second across the whole client
 	// UserAgent names the program making the calls, e.g. "terraform-provider-line/1.0.0
 	// (+https://…) Terraform/1.14.0". It is sent before the SDK's own product token.
 	UserAgent string
@@ -61,7 +65,8 @@ type Client struct {
 	endpoint       string
 	httpClient     *http.Client
 	tokens         tokenSource
-	secrets        []string // masked in every log line
+	issuer         *statelessTokens // nil without channel credentials; see IssueToken
+	secrets        []string         // masked in every log line
 	limiter        *limiter
 	attemptTimeout time.Duration
 
@@ -104,21 +109,53 @@ func New(cfg Config) (*Client, error) {
 		attemptTimeout: cfg.RequestTimeout,
 		epochs:         map[string]uint64{},
 	}
+	if err := c.setIssuer(cfg); err != nil {
+		return nil, err
+	}
 	switch {
 	case cfg.AccessToken != "":
 		c.tokens = staticToken(cfg.AccessToken)
-		c.secrets = []string{cfg.AccessToken}
-	case cfg.ChannelID != "" && cfg.ChannelSecret != "":
-		c.tokens = &statelessTokens{
-			issue: issueStateless(c.httpClient, c.endpoint, cfg.ChannelID, cfg.ChannelSecret),
-			now:   cfg.Now,
-			bound: issueBound(cfg.RequestTimeout, cfg.MaxRetries, cfg.backoffMin, cfg.backoffMax),
-		}
-		c.secrets = []string{cfg.ChannelSecret}
+	case c.issuer != nil:
+		c.tokens = c.issuer
 	default:
 		c.tokens = staticToken("")
 	}
 	return c, nil
+}
+
+// setIssuer prepares stateless token issuance from the channel credentials, if complete:
+// a private key (checked here, before any request) wins over a secret. The issuer also
+// serves IssueToken when an access token is used for calls.
+func (c *Client) setIssuer(cfg Config) error {
+	for _, secret := range []string{cfg.AccessToken, cfg.ChannelSecret, cfg.ChannelPrivateKey} {
+		if secret != "" { // masking "" would blank every log line
+			c.secrets = append(c.secrets, secret)
+		}
+	}
+	var issue func(context.Context) (string, time.Duration, error)
+	switch {
+	case cfg.ChannelPrivateKey != "":
+		key, err := newSigningKey(cfg.ChannelPrivateKey, cfg.ChannelKeyID)
+		if err != nil {
+			return err
+		}
+		c.secrets = append(c.secrets, key.secrets...)
+		if cfg.ChannelID == "" {
+			return &CredentialsError{Field: FieldChannelID, Reason: "required with a private key: the issuer and " +
+				"subject of every assertion, shown in the channel's Basic settings"}
+		}
+		issue = issueByAssertion(c.httpClient, c.endpoint, cfg.ChannelID, key, cfg.Now)
+	case cfg.ChannelID != "" && cfg.ChannelSecret != "":
+		issue = issueStateless(c.httpClient, c.endpoint, cfg.ChannelID, cfg.ChannelSecret)
+	default:
+		return nil
+	}
+	c.issuer = &statelessTokens{
+		issue: issue,
+		now:   cfg.Now,
+		bound: issueBound(cfg.RequestTimeout, cfg.MaxRetries, cfg.backoffMin, cfg.backoffMax),
+	}
+	return nil
 }
 
 // CheckEndpoint accepts an absolute https URL, or http for a loopback host only, so that a

@@ -47,9 +47,12 @@ func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 // IsUnauthorized reports a 401: the access token is missing, invalid or expired.
 func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
 
+// hasStatus is about the call's own answer: a failed token request (LINE's 404 for an
+// unregistered key) never passes for a chat's 404, which would make a membership vanish.
 func hasStatus(err error, status int) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+	var tokenErr *TokenError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status && !errors.As(err, &tokenErr)
 }
 
 // RequestError is a request that got no final answer from LINE: it timed out, the
@@ -151,11 +154,15 @@ func (*MissingCredentialsError) Error() string {
 }
 
 // TokenError is a failure to issue a stateless channel access token from the channel ID and
-// secret; Refused is set when LINE refused the credentials themselves. Err names the
-// operation ("issue stateless channel access token") once.
+// secret, or an assertion; Refused is set when LINE refused the credentials themselves. Err
+// names the operation ("issue stateless channel access token") once.
 type TokenError struct {
 	Refused bool
-	Err     error
+	// KeyID is the assertion signing key's kid when the token was asked for with an
+	// assertion; UnknownKey is LINE's 404: no such key is registered for the channel.
+	KeyID      string
+	UnknownKey bool
+	Err        error
 }
 
 func (e *TokenError) Error() string { return e.Err.Error() }

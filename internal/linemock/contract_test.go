@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -252,10 +253,29 @@ func TestContract(t *testing.T) {
 		messaging.validateError(t, "429", a.body)
 		cases++
 	}
-	// The JWT variant's 404 uses the Messaging API error shape (REFERENCE.md §3, §9).
+	// The JWT variant's 404 uses the Messaging API error shape (REFERENCE.md §3, §9); its
+	// 400s and its token are the token endpoint's.
 	a = callBody(t, ts3, "POST", "/oauth2/v3/token", map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
-		"grant_type=client_credentials&client_assertion_type="+url.QueryEscape(jwtBearerAssertionType)+"&client_assertion=x.y.z")
+		assertionForm(signAssertion(t, testAssertionKey(t), "unregistered-kid", goodClaims(testEpoch))).Encode())
+	if a.status != http.StatusNotFound {
+		t.Errorf("JWT with an unknown kid: status %d, want 404", a.status)
+	}
 	messaging.validateError(t, "JWT token request", a.body)
+	cases++
+	keyed, keyedTS, _ := newTestServer(t, nil)
+	registerTestKey(t, keyed)
+	a = check(t, tokens, keyedTS, "POST", "/oauth2/v3/token", assertionForm(signAssertion(t, testAssertionKey(t), testKID, goodClaims(testEpoch))))
+	if a.status != http.StatusOK {
+		t.Errorf("JWT with a registered key: status %d %s, want 200", a.status, a.body)
+	}
+	expired := goodClaims(testEpoch)
+	expired["exp"] = testEpoch.Add(-time.Second).Unix()
+	a = callBody(t, keyedTS, "POST", "/oauth2/v3/token", map[string]string{"Content-Type": "application/x-www-form-urlencoded"},
+		assertionForm(signAssertion(t, testAssertionKey(t), testKID, expired)).Encode())
+	if a.status != http.StatusBadRequest {
+		t.Errorf("expired JWT: status %d, want 400", a.status)
+	}
+	tokens.validateError(t, "expired JWT", a.body)
 	cases++
 
 	if cases < 40 {

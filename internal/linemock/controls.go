@@ -228,7 +228,7 @@ func (s *Server) Snapshot() *Fixture {
 	s.mu.RUnlock()
 	return &Fixture{
 		AccessTokens: slices.Clone(s.tokenList),
-		Channels:     slices.Clone(s.channelList),
+		Channels:     s.channelsSnapshot(),
 		Verified:     &verified,
 		Bot:          bot,
 		Users:        users,

@@ -33,6 +33,8 @@ func (s *Server) newControlMux() *http.ServeMux {
 		{"/_mock/groups", map[string]http.HandlerFunc{"POST": s.ctlAddGroup}},
 		{"/_mock/groups/{groupId}/rename", map[string]http.HandlerFunc{"POST": s.ctlRename}},
 		{"/_mock/groups/{groupId}/picture", map[string]http.HandlerFunc{"PUT": s.ctlPicture}},
+		{"/_mock/channels/{channelId}/keys", map[string]http.HandlerFunc{"POST": s.ctlRegisterKey}},
+		{"/_mock/channels/{channelId}/keys/{kid}", map[string]http.HandlerFunc{"DELETE": s.ctlRemoveKey}},
 		{"/_mock/rooms", map[string]http.HandlerFunc{"POST": s.ctlAddRoom}},
 		{"/_mock/users", map[string]http.HandlerFunc{"POST": s.ctlAddUser}},
 		{"/_mock/verified", map[string]http.HandlerFunc{"GET": s.ctlGetVerified, "PUT": s.ctlSetVerified}},
@@ -342,4 +344,16 @@ func (s *Server) ctlSetRateLimit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.SetRateLimit(*body.PerSecond)
 	s.ctlGetRateLimit(w, r)
+}
+
+func (s *Server) ctlRegisterKey(w http.ResponseWriter, r *http.Request) {
+	var key ChannelKey
+	if !decodeBody(w, r, &key) {
+		return
+	}
+	writeControlResult(w, s.RegisterChannelKey(r.PathValue("channelId"), key.KID, key.JWK), emptyObject{})
+}
+
+func (s *Server) ctlRemoveKey(w http.ResponseWriter, r *http.Request) {
+	writeControlResult(w, s.RemoveChannelKey(r.PathValue("channelId"), r.PathValue("kid")), emptyObject{})
 }

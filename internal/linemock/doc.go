@@ -91,8 +91,14 @@
 //   - Token endpoint: only the form body counts (the query string does not), and only
 //     snake_case names. Missing grant_type → 400 invalid_request; another grant_type → 400
 //     {"error":"unsupported_grant_type","error_description":"Unsupported 'grant_type'."};
-//     the JWT variant, well formed → 404 {"message":"Cannot find channel key that satisfies
-//     the conditions"} (no keys are registered); a half-JWT request or one mixing both
+//     the JWT variant is verified against the channels' registered keys (fixture
+//     "channels[].keys": [{"kid":…,"jwk":{public RSA JWK}}], or RegisterChannelKey), in
+//     REFERENCE.md §9's order: not a compact JWS with alg RS256 and typ JWT → 400
+//     "Invalid 'client_assertion'."; an unknown (or no) kid → 404 {"message":"Cannot find
+//     channel key that satisfies the conditions"}; a signature that does not verify, iss or
+//     sub other than the key's channel, aud other than "https://api.line.me/", no exp, exp
+//     passed or more than 30 minutes ahead (the mock's clock) → 400 invalid_request with
+//     "Invalid 'client_assertion': …" naming the check; a half-JWT request or one mixing both
 //     variants → 400 invalid_request; wrong or missing credentials → 400
 //     {"error":"invalid_request","error_description":"Invalid 'client_credentials'."}.
 //     No bearer header is needed (one is ignored). It has its own rate-limit bucket and takes
@@ -204,6 +210,8 @@
 //	POST   /_mock/groups                          AddGroup, body a fixture group → {}
 //	POST   /_mock/groups/{groupId}/rename         RenameGroup, body {"groupName":"…"} → {}
 //	PUT    /_mock/groups/{groupId}/picture        SetGroupPicture, body {"pictureUrl":"https://…" or ""} → {}
+//	POST   /_mock/channels/{channelId}/keys       RegisterChannelKey, body {"kid":"…","jwk":{public JWK}} → {}
+//	DELETE /_mock/channels/{channelId}/keys/{kid} RemoveChannelKey → {}
 //	POST   /_mock/rooms                           AddRoom, body a fixture room → {}
 //	POST   /_mock/users                           AddUser, body a fixture user → {}
 //	GET    /_mock/verified                        → {"verified":…}

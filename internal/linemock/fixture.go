@@ -26,10 +26,12 @@ type Fixture struct {
 	Rooms    []Room  `json:"rooms,omitempty"`
 }
 
-// Channel is a Messaging API channel whose credentials the token endpoint accepts.
+// Channel is a Messaging API channel whose credentials the token endpoint accepts: its
+// secret, and JWT assertions signed with one of its registered keys.
 type Channel struct {
-	ID     string `json:"id"`
-	Secret string `json:"secret"`
+	ID     string       `json:"id"`
+	Secret string       `json:"secret"`
+	Keys   []ChannelKey `json:"keys,omitempty"`
 }
 
 // Bot is the LINE Official Account, as GET /v2/bot/info describes it.
@@ -166,7 +168,7 @@ func position(data []byte, offset int64) (line, col int) {
 
 var (
 	fixtureKeys = []string{"access_tokens", "channels", "verified", "bot", "users", "groups", "rooms"}
-	channelKeys = []string{"id", "secret"}
+	channelKeys = []string{"id", "secret", "keys"}
 	botKeys     = []string{"userId", "basicId", "premiumId", "displayName", "pictureUrl", "chatMode", "markAsReadMode"}
 	userKeys    = []string{"userId", "displayName", "pictureUrl", "noConsent"}
 	groupKeys   = []string{"groupId", "groupName", "pictureUrl", "memberIds", "botJoined"}
@@ -200,6 +202,15 @@ func checkFixtureKeys(data []byte) error {
 		for i, item := range items {
 			if err := checkKeys(fmt.Sprintf("%s[%d]", list.name, i), item, list.keys); err != nil {
 				return err
+			}
+			var keys []map[string]json.RawMessage
+			if list.name != "channels" || json.Unmarshal(item["keys"], &keys) != nil {
+				continue
+			}
+			for j, key := range keys {
+				if err := checkKeys(fmt.Sprintf("channels[%d].keys[%d]", i, j), key, channelKeyKeys); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -265,6 +276,9 @@ func (f *Fixture) clone() *Fixture {
 	c := *f
 	c.AccessTokens = slices.Clone(f.AccessTokens)
 	c.Channels = slices.Clone(f.Channels)
+	for i, ch := range f.Channels {
+		c.Channels[i] = ch.clone()
+	}
 	c.Verified = clonePtr(f.Verified)
 	c.Users = slices.Clone(f.Users)
 	c.Groups = make([]Group, len(f.Groups))

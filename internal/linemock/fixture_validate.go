@@ -35,7 +35,7 @@ func (f *Fixture) validateWorld() error {
 		}
 		seenTokens[tok] = i
 	}
-	seenChannels := map[string]int{}
+	seenChannels, kids := map[string]int{}, map[string]string{}
 	for i, ch := range f.Channels {
 		where := fmt.Sprintf("channels[%d]", i)
 		if !isChannelID(ch.ID) {
@@ -47,6 +47,9 @@ func (f *Fixture) validateWorld() error {
 		seenChannels[ch.ID] = i
 		if ch.Secret == "" {
 			return fmt.Errorf("%s.secret: required", where)
+		}
+		if err := validateChannelKeys(where, ch.Keys, kids); err != nil {
+			return err
 		}
 	}
 	if err := validateBot(f.Bot); err != nil {

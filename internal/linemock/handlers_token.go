@@ -3,6 +3,7 @@ package linemock
 import (
 	"crypto/subtle"
 	"net/http"
+	"time"
 )
 
 const (
@@ -40,14 +41,13 @@ func (s *Server) issueStatelessToken(w http.ResponseWriter, r *http.Request) {
 	id, secret := form.Get("client_id"), form.Get("client_secret")
 	assertionType, assertion := form.Get("client_assertion_type"), form.Get("client_assertion")
 	if assertionType != "" || assertion != "" {
-		// The JWT variant. Its signature would be checked against the channel's registered
-		// assertion signing keys; the mock has none, so a well-formed request gets LINE's
-		// "no key" 404. Mixing both variants, or half a JWT request, is a bad request.
+		// The JWT variant, checked against the registered assertion signing keys (assertion.go).
+		// Mixing both variants, or half a JWT request, is a bad request.
 		if id != "" || secret != "" || assertionType != jwtBearerAssertionType || assertion == "" {
 			writeOAuthError(w, "invalid_request", "Invalid 'client_credentials'.")
 			return
 		}
-		writeError(w, http.StatusNotFound, "Cannot find channel key that satisfies the conditions")
+		s.verifyAssertion(w, assertion)
 		return
 	}
 	want, ok := s.channels[id]
@@ -55,9 +55,13 @@ func (s *Server) issueStatelessToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, "invalid_request", "Invalid 'client_credentials'.")
 		return
 	}
+	s.writeStatelessToken(w, s.clock.Now())
+}
+
+func (s *Server) writeStatelessToken(w http.ResponseWriter, now time.Time) {
 	writeJSON(w, http.StatusOK, statelessTokenResponse{
 		TokenType:   "Bearer",
-		AccessToken: s.newAccessToken(s.clock.Now()),
+		AccessToken: s.newAccessToken(now),
 		ExpiresIn:   int(statelessTokenLifetime.Seconds()),
 	})
 }

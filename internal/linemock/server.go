@@ -40,6 +40,10 @@ type Server struct {
 	channels     map[string]string // channel ID → secret
 	tokenList    []string
 	channelList  []Channel
+	// keys are the registered assertion signing keys by kid; keysMu guards them and the
+	// keys in channelList, which RegisterChannelKey changes while running.
+	keysMu sync.RWMutex
+	keys   map[string]channelKey
 	// macKey signs issued access tokens and member-ID continuation tokens, so neither
 	// needs to be stored (see tokens.go).
 	macKey []byte
@@ -124,6 +128,7 @@ func New(f *Fixture, opts ...Option) (*Server, error) {
 	for _, c := range f.Channels {
 		s.channels[c.ID] = c.Secret
 	}
+	s.initChannelKeys()
 	s.world = newWorld(f)
 	s.SetRateLimit(int(s.rateLimit.Load()))
 	s.lineMux = http.NewServeMux()

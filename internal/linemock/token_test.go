@@ -41,8 +41,8 @@ func TestStatelessTokenEndpoint(t *testing.T) {
 		{name: "camelCase credentials", form: url.Values{"grant_type": {"client_credentials"}, "clientId": {DemoChannelID}, "clientSecret": {DemoChannelSecret}}, status: 400, oauth: &invalid},
 		{name: "wrong grant_type", form: with(func(v url.Values) { v.Set("grant_type", "authorization_code") }), status: 400,
 			oauth: &oauthErrorBody{Error: "unsupported_grant_type", ErrorDescription: "Unsupported 'grant_type'."}},
-		{name: "JWT assertion", form: url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {jwtBearerAssertionType}, "client_assertion": {"eyJhbGciOiJSUzI1NiJ9.e30.sig"}},
-			status: 404, message: "Cannot find channel key that satisfies the conditions"},
+		{name: "JWT assertion that is no JWT", form: url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {jwtBearerAssertionType}, "client_assertion": {"eyJhbGciOiJSUzI1NiJ9.e30.sig"}},
+			status: 400, oauth: &oauthErrorBody{Error: "invalid_request", ErrorDescription: "Invalid 'client_assertion'."}},
 		{name: "JWT with the wrong assertion type", form: url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {"bearer"}, "client_assertion": {"x"}}, status: 400, oauth: &invalid},
 		{name: "JWT without an assertion", form: url.Values{"grant_type": {"client_credentials"}, "client_assertion_type": {jwtBearerAssertionType}}, status: 400, oauth: &invalid},
 		{name: "both variants", form: with(func(v url.Values) {

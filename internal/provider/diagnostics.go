@@ -81,6 +81,10 @@ func adviceFor(data *providerData, err error) string {
 			"requests without redirecting them."
 	case errors.As(err, &noCredErr):
 		return data.creds.hint()
+	case errors.As(err, &tokenErr) && tokenErr.KeyID != "":
+		return assertionAdvice(data.creds, tokenErr)
+	case errors.As(err, new(*lineclient.NoIssuerError)):
+		return noIssuerAdvice(data.creds)
 	case errors.As(err, &tokenErr) && tokenErr.Refused:
 		from := ""
 		if c := data.creds; c.channelID.set() && c.channelSecret.set() {

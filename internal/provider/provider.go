@@ -4,12 +4,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,14 +29,18 @@ const (
 	envAPIEndpoint   = "LINE_API_ENDPOINT"
 	envChannelID     = "LINE_CHANNEL_ID"
 	envChannelSecret = "LINE_CHANNEL_SECRET"
+	// The assertion signing key: its private half (a JWK, or PEM) and the key ID LINE gave it.
+	envChannelPrivateKey = "LINE_CHANNEL_PRIVATE_KEY"
+	envChannelKeyID      = "LINE_CHANNEL_KEY_ID"
 )
 
 // registryURL is the provider's page, named in the User-Agent of every request.
 const registryURL = "https://registry.terraform.io/providers/tf-line/line"
 
 var (
-	_ provider.Provider            = (*lineProvider)(nil)
-	_ provider.ProviderWithActions = (*lineProvider)(nil)
+	_ provider.Provider                       = (*lineProvider)(nil)
+	_ provider.ProviderWithActions            = (*lineProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*lineProvider)(nil)
 )
 
 type lineProvider struct {
@@ -52,6 +58,8 @@ type providerModel struct {
 	ChannelAccessToken types.String `tfsdk:"channel_access_token"`
 	ChannelID          types.String `tfsdk:"channel_id"`
 	ChannelSecret      types.String `tfsdk:"channel_secret"`
+	ChannelPrivateKey  types.String `tfsdk:"channel_private_key"`
+	ChannelKeyID       types.String `tfsdk:"channel_key_id"`
 	APIEndpoint        types.String `tfsdk:"api_endpoint"`
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
@@ -67,9 +75,10 @@ func (p *lineProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads LINE group chats and multi-person chats and keeps a LINE Official Account's " +
 			"(bot's) chat memberships in Terraform state. Credentials are chosen in this order: `channel_access_token`; " +
-			"`channel_id` with `channel_secret`, when the provider block sets either (each completed by its environment " +
-			"variable); `" + envAccessToken + "`; `" + envChannelID + "` with `" + envChannelSecret + "`. An empty string " +
-			"counts as unset.",
+			"`channel_id` with `channel_private_key` and `channel_key_id`, else with `channel_secret`, when the provider " +
+			"block sets any of them (each completed by its environment variable); `" + envAccessToken + "`; `" +
+			envChannelID + "` with `" + envChannelPrivateKey + "` and `" + envChannelKeyID + "`, else with `" +
+			envChannelSecret + "`. An empty string counts as unset.",
 		Attributes: map[string]schema.Attribute{
 			"channel_access_token": schema.StringAttribute{
 				MarkdownDescription: "A channel access token of the Messaging API channel. Takes precedence over every " +
@@ -94,6 +103,22 @@ func (p *lineProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"or `\"\"`, the `" + envChannelSecret + "` environment variable is used.",
 				Optional:  true,
 				Sensitive: true,
+			},
+			"channel_private_key": schema.StringAttribute{
+				MarkdownDescription: "The private half of an assertion signing key registered for the channel, as a JSON " +
+					"Web Key (the form LINE's guide generates) or PEM (PKCS #1 or #8): RSA, 2048 bits or more. With " +
+					"`channel_id` and `channel_key_id`, the provider issues 15-minute stateless channel access tokens by " +
+					"signed JWT assertion, so the channel secret need not be shared. Takes precedence over `channel_secret`. " +
+					"Checked when the provider is configured; never logged and never sent (only signatures are). When unset " +
+					"or `\"\"`, the `" + envChannelPrivateKey + "` environment variable is used.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"channel_key_id": schema.StringAttribute{
+				MarkdownDescription: "The key ID (`kid`) the LINE Developers Console showed when the public half of " +
+					"`channel_private_key` was registered. When unset or `\"\"`, the `" + envChannelKeyID + "` environment " +
+					"variable is used.",
+				Optional: true,
 			},
 			"api_endpoint": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the LINE API. `http://` is accepted only for loopback hosts (a local " +
@@ -135,6 +160,7 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 
 	if cfg.ChannelAccessToken.IsUnknown() || cfg.ChannelID.IsUnknown() || cfg.ChannelSecret.IsUnknown() ||
+		cfg.ChannelPrivateKey.IsUnknown() || cfg.ChannelKeyID.IsUnknown() ||
 		cfg.APIEndpoint.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.MaxRetries.IsUnknown() ||
 		cfg.RateLimit.IsUnknown() {
 		// A setting comes from a resource not yet created. Terraform asks again at apply, when
@@ -143,7 +169,8 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		data := &providerData{unknown: true}
-		resp.DataSourceData, resp.ResourceData, resp.ActionData = data, data, data
+		resp.DataSourceData, resp.ResourceData = data, data
+		resp.ActionData, resp.EphemeralResourceData = data, data
 		return
 	}
 
@@ -153,10 +180,13 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		AccessToken:   creds.token.value,
 		ChannelID:     creds.channelID.value,
 		ChannelSecret: creds.channelSecret.value,
-		Endpoint:      endpoint.value,
-		MaxRetries:    lineclient.DefaultMaxRetries,
-		RateLimit:     lineclient.DefaultRateLimit,
-		UserAgent:     userAgent(p.version, req.TerraformVersion),
+		// The private key (masked in every log by the client) wins over the secret there too.
+		ChannelPrivateKey: creds.privateKey.value,
+		ChannelKeyID:      creds.keyID.value,
+		Endpoint:          endpoint.value,
+		MaxRetries:        lineclient.DefaultMaxRetries,
+		RateLimit:         lineclient.DefaultRateLimit,
+		UserAgent:         userAgent(p.version, req.TerraformVersion),
 	}
 	if v := cfg.RequestTimeout.ValueString(); v != "" {
 		// Validated at plan; the error cannot happen here.
@@ -170,6 +200,11 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	}
 
 	client, err := lineclient.New(clientCfg)
+	var credErr *lineclient.CredentialsError
+	if errors.As(err, &credErr) {
+		addCredentialsError(&resp.Diagnostics, creds, credErr)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("api_endpoint"), "Invalid LINE API endpoint",
 			"The value of "+endpoint.source+" is not usable: "+err.Error()+".")
@@ -181,7 +216,8 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"user_agent":  clientCfg.UserAgent,
 	})
 	data := &providerData{client: client, creds: creds}
-	resp.DataSourceData, resp.ResourceData, resp.ActionData = data, data, data
+	resp.DataSourceData, resp.ResourceData = data, data
+	resp.ActionData, resp.EphemeralResourceData = data, data
 }
 
 // userAgent names the provider and the Terraform that runs it, in the form HashiCorp's
@@ -198,6 +234,12 @@ func userAgent(providerVersion, terraformVersion string) string {
 func (p *lineProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newBotMembershipResource,
+	}
+}
+
+func (p *lineProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newChannelAccessTokenEphemeral,
 	}
 }
 

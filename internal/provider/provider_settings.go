@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -40,10 +41,12 @@ func fromEnv(getenv func(string) string, name string) setting {
 	return setting{}
 }
 
-// credentials are what the provider authenticates with: a token, or a channel ID and secret
-// (either may be incomplete, which fails at the first call with a hint).
+// credentials are what the provider authenticates with: a token, or a channel ID with an
+// assertion signing key (private key and key ID) or a secret. An incomplete secret pair fails
+// at the first call with a hint; an incomplete or malformed key fails at configure.
 type credentials struct {
 	token, channelID, channelSecret setting
+	privateKey, keyID               setting
 	// shadowed are credentials that are set but not used because others take precedence.
 	shadowed []setting
 }
@@ -51,10 +54,15 @@ type credentials struct {
 // resolveCredentials applies the precedence the provider documents:
 //
 //  1. channel_access_token in the provider block;
-//  2. channel_id and channel_secret when the provider block sets either, each completed by its
-//     environment variable;
+//  2. channel_id with channel_private_key (and channel_key_id), else with channel_secret, when
+//     the provider block sets any of them, each completed by its environment variable; a key
+//     or secret written in the block beats the other from the environment;
 //  3. LINE_CHANNEL_ACCESS_TOKEN;
-//  4. LINE_CHANNEL_ID and LINE_CHANNEL_SECRET.
+//  4. LINE_CHANNEL_ID with LINE_CHANNEL_PRIVATE_KEY (and LINE_CHANNEL_KEY_ID), else with
+//     LINE_CHANNEL_SECRET.
+//
+// Within each source: a token, then a private key, then a secret. The key comes before the
+// secret because it is the narrower credential (the secret also signs webhooks).
 //
 // Credentials written in the block win over the environment, as in every widely used provider,
 // so a stray token in a shell cannot redirect a configuration to another channel. A block that
@@ -67,20 +75,40 @@ func resolveCredentials(cfg providerModel, getenv func(string) string) credentia
 	envToken := fromEnv(getenv, envAccessToken)
 	envID := fromEnv(getenv, envChannelID)
 	envSecret := fromEnv(getenv, envChannelSecret)
+	blockKey := fromBlock(cfg.ChannelPrivateKey, "channel_private_key")
+	blockKID := fromBlock(cfg.ChannelKeyID, "channel_key_id")
+	envKey := fromEnv(getenv, envChannelPrivateKey)
+	envKID := fromEnv(getenv, envChannelKeyID)
 
 	var c credentials
 	switch {
 	case blockToken.set():
 		c.token = blockToken
-	case blockID.set() || blockSecret.set():
-		c.channelID, c.channelSecret = blockID.or(envID), blockSecret.or(envSecret)
+	case blockID.set() || blockSecret.set() || blockKey.set() || blockKID.set():
+		c.channelID = blockID.or(envID)
+		switch {
+		case blockKey.set():
+			c.privateKey, c.keyID = blockKey, blockKID.or(envKID)
+		case blockSecret.set():
+			c.channelSecret = blockSecret
+		case envKey.set():
+			c.privateKey, c.keyID = envKey, blockKID.or(envKID)
+		default:
+			c.channelSecret = envSecret
+		}
 	case envToken.set():
 		c.token = envToken
 	default:
-		c.channelID, c.channelSecret = envID, envSecret
+		c.channelID = envID
+		if envKey.set() {
+			c.privateKey, c.keyID = envKey, envKID
+		} else {
+			c.channelSecret = envSecret
+		}
 	}
-	for _, s := range []setting{blockID, blockSecret, envToken, envID, envSecret} {
-		if s.set() && s != c.token && s != c.channelID && s != c.channelSecret {
+	used := []setting{c.token, c.channelID, c.channelSecret, c.privateKey, c.keyID}
+	for _, s := range []setting{blockID, blockSecret, blockKey, blockKID, envToken, envID, envSecret, envKey, envKID} {
+		if s.set() && !slices.Contains(used, s) {
 			c.shadowed = append(c.shadowed, s)
 		}
 	}
@@ -94,6 +122,9 @@ func (c credentials) describe() string {
 		return "the channel access token from " + c.token.source
 	case c.channelID.set() && c.channelSecret.set():
 		return "stateless tokens issued from " + c.channelID.source + " and " + c.channelSecret.source
+	case c.channelID.set() && c.privateKey.set():
+		return "stateless tokens issued by JWT assertion from " + c.channelID.source + ", " + c.privateKey.source +
+			" and " + c.keyID.source
 	}
 	return "none"
 }
@@ -116,7 +147,8 @@ func (c credentials) hint() string {
 			envChannelID + " environment variable, or unset channel_secret and set channel_access_token."
 	default:
 		hint = "Set channel_access_token in the provider block or the " + envAccessToken + " environment variable; " +
-			"or set channel_id and channel_secret (" + envChannelID + ", " + envChannelSecret + ") so that the provider " +
+			"or set channel_id with channel_private_key and channel_key_id (" + envChannelID + ", " + envChannelPrivateKey +
+			", " + envChannelKeyID + "), or channel_id with channel_secret (" + envChannelSecret + "), so that the provider " +
 			"issues short-lived tokens itself."
 	}
 	if len(c.shadowed) > 0 {
@@ -124,8 +156,8 @@ func (c credentials) hint() string {
 		for i, s := range c.shadowed {
 			sources[i] = s.source
 		}
-		hint += " Not used, because credentials in the provider block take precedence over the environment " +
-			"and a token over a channel ID and secret: " + strings.Join(sources, ", ") + "."
+		hint += " Not used, because credentials in the provider block take precedence over the environment, " +
+			"and a token over a private key over a secret: " + strings.Join(sources, ", ") + "."
 	}
 	return hint
 }

@@ -128,7 +128,7 @@ func TestCredentialsHint(t *testing.T) {
 		{name: "ID without secret", block: map[string]string{"channel_id": "111"}, env: map[string]string{envAccessToken: "t"},
 			want: []string{
 				"channel_id is set but channel_secret is not: set channel_secret in the provider block or the LINE_CHANNEL_SECRET environment variable",
-				"Not used, because credentials in the provider block take precedence over the environment and a token over a channel ID and secret: " + fromEnvTok + ".",
+				"Not used, because credentials in the provider block take precedence over the environment, and a token over a private key over a secret: " + fromEnvTok + ".",
 			}},
 		{name: "secret without ID", env: map[string]string{envChannelSecret: "s"},
 			want: []string{"channel_secret is set but channel_id is not: set channel_id in the provider block or the LINE_CHANNEL_ID environment variable"}},
@@ -195,5 +195,73 @@ func TestUserAgent(t *testing.T) {
 		if got := userAgent(tc.provider, tc.terraform); got != tc.want {
 			t.Errorf("userAgent(%q, %q) = %q, want %q", tc.provider, tc.terraform, got, tc.want)
 		}
+	}
+}
+
+// The private key joins the precedence: within each source a token, then a private key (with
+// its key ID), then a secret; the block still beats the environment.
+func TestResolveCredentialsWithPrivateKey(t *testing.T) {
+	blockKey := func(attrs map[string]string) providerModel {
+		m := block(attrs)
+		m.ChannelPrivateKey, m.ChannelKeyID = types.StringNull(), types.StringNull()
+		if v, ok := attrs["channel_private_key"]; ok {
+			m.ChannelPrivateKey = types.StringValue(v)
+		}
+		if v, ok := attrs["channel_key_id"]; ok {
+			m.ChannelKeyID = types.StringValue(v)
+		}
+		return m
+	}
+	envKey := map[string]string{envChannelID: "222", envChannelPrivateKey: "env-key", envChannelKeyID: "env-kid"}
+	cases := []struct {
+		name                        string
+		block, env                  map[string]string
+		token, id, secret, key, kid string
+		shadowed                    []string
+	}{
+		{name: "env key beats env secret", env: map[string]string{envChannelID: "222", envChannelSecret: "env-secret", envChannelPrivateKey: "env-key", envChannelKeyID: "env-kid"},
+			id: "222", key: "env-key", kid: "env-kid", shadowed: []string{fromEnvSecret}},
+		{name: "env token beats env key", env: map[string]string{envAccessToken: "env-token", envChannelID: "222", envChannelPrivateKey: "env-key", envChannelKeyID: "env-kid"},
+			token: "env-token", shadowed: []string{fromEnvID, "the LINE_CHANNEL_PRIVATE_KEY environment variable", "the LINE_CHANNEL_KEY_ID environment variable"}},
+		{name: "block key beats block secret", block: map[string]string{"channel_id": "111", "channel_secret": "block-secret", "channel_private_key": "block-key", "channel_key_id": "block-kid"},
+			id: "111", key: "block-key", kid: "block-kid", shadowed: []string{"channel_secret" + inBlock}},
+		{name: "block token beats block key", block: map[string]string{"channel_access_token": "block-token", "channel_id": "111", "channel_private_key": "block-key", "channel_key_id": "block-kid"},
+			token: "block-token", shadowed: []string{"channel_id" + inBlock, "channel_private_key" + inBlock, "channel_key_id" + inBlock}},
+		{name: "block secret beats env key", block: map[string]string{"channel_id": "111", "channel_secret": "block-secret"}, env: envKey,
+			id: "111", secret: "block-secret", shadowed: []string{fromEnvID, "the LINE_CHANNEL_PRIVATE_KEY environment variable", "the LINE_CHANNEL_KEY_ID environment variable"}},
+		{name: "block key beats env token", block: map[string]string{"channel_private_key": "block-key"}, env: map[string]string{envAccessToken: "env-token", envChannelID: "222", envChannelKeyID: "env-kid"},
+			id: "222", key: "block-key", kid: "env-kid", shadowed: []string{fromEnvTok}},
+		{name: "block ID completed by env key", block: map[string]string{"channel_id": "111"}, env: envKey,
+			id: "111", key: "env-key", kid: "env-kid", shadowed: []string{fromEnvID}},
+		{name: "block key ID with env key", block: map[string]string{"channel_key_id": "block-kid"}, env: envKey,
+			id: "222", key: "env-key", kid: "block-kid", shadowed: []string{"the LINE_CHANNEL_KEY_ID environment variable"}},
+		{name: "empty block key falls back to env", block: map[string]string{"channel_private_key": "", "channel_key_id": ""}, env: envKey,
+			id: "222", key: "env-key", kid: "env-kid"},
+		{name: "key without its ID is still the key", env: map[string]string{envChannelID: "222", envChannelPrivateKey: "env-key", envChannelSecret: "env-secret"},
+			id: "222", key: "env-key", shadowed: []string{fromEnvSecret}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := resolveCredentials(blockKey(tc.block), env(tc.env))
+			got := []string{c.token.value, c.channelID.value, c.channelSecret.value, c.privateKey.value, c.keyID.value}
+			want := []string{tc.token, tc.id, tc.secret, tc.key, tc.kid}
+			if !slices.Equal(got, want) {
+				t.Errorf("used token, ID, secret, key, kid = %q, want %q", got, want)
+			}
+			var shadowed []string
+			for _, s := range c.shadowed {
+				shadowed = append(shadowed, s.source)
+			}
+			if !slices.Equal(shadowed, tc.shadowed) {
+				t.Errorf("shadowed %q, want %q", shadowed, tc.shadowed)
+			}
+			for _, text := range []string{c.hint(), c.describe()} {
+				for _, secret := range []string{"block-key", "env-key", "block-secret", "env-secret", "block-token", "env-token"} {
+					if strings.Contains(text, secret) {
+						t.Errorf("%q reveals %s", text, secret)
+					}
+				}
+			}
+		})
 	}
 }
