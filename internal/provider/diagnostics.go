@@ -31,7 +31,6 @@ func addChatError(diags *diag.Diagnostics, data *providerData, summary string, k
 const forbiddenListAdvice = "This endpoint needs a verified or premium LINE Official Account: LINE lists chat " +
 	"members only for those accounts. Member counts and single profiles work for every account."
 
-
 func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
