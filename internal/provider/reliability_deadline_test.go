@@ -13,7 +13,7 @@ import (
 // The client stops before the deadline when a wait in its limiter (or a backoff) would outlast
 // it: the deadline is to blame although its context has not ended yet, and the advice names
 // rate_limit. An attempt that outlived request_timeout is still not blamed on it.
-func TestDeadline_explainsAnEarlyStop(t *testing.T) {
+func TestReliability_deadlineExplainsAnEarlyStop(t *testing.T) {
 	dl := &deadline{name: "read", limit: 2 * time.Second}
 	_, cancel := dl.start(context.Background())
 	defer cancel()

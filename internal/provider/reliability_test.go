@@ -67,7 +67,7 @@ func memberCountsBody(ids []string) string {
 // succeeds through retries, state is right, and the bot leaves every chat. The faults are
 // drawn from a fresh seed each run (logged, to replay a failure with linemock.WithSeed), so
 // the test cannot pass by luck: run it with -count=3.
-func TestAccBotMembershipResource_faultInjection(t *testing.T) {
+func TestAccReliability_faultStorm(t *testing.T) {
 	n := stormSize(t)
 	fixture, ids := withGroups(n)
 	mock := newMockLINE(t, fixture)
@@ -131,7 +131,7 @@ func TestAccBotMembershipResource_faultInjection(t *testing.T) {
 }
 
 // A hung endpoint fails within request_timeout times the attempts, saying that it timed out.
-func TestAccProvider_hungEndpointTimesOut(t *testing.T) {
+func TestAccReliability_hungEndpointTimesOut(t *testing.T) {
 	mock := newMockLINE(t, nil)
 	mock.SetFault(linemock.EndpointGroupSummary, linemock.Fault{Hang: true})
 	var start time.Time // set when the step starts: ParallelTest waits for the serial tests first

@@ -29,7 +29,7 @@ func groupSummariesBody(ids []string, block string) string {
 // shared limiter slows down on LINE's first 429s, so the plan succeeds with at most a quarter
 // of its requests answered 429, in a few seconds over the floor (requests / 20 per second).
 // Only a generous bound on time is asserted: the figures are logged for the report.
-func TestAccProvider_throttledPlan(t *testing.T) {
+func TestAccReliability_throttledPlan(t *testing.T) {
 	const n, perSecond = 80, 20
 	fixture, ids := withGroups(n)
 	mock := newMockLINE(t, fixture)
@@ -81,7 +81,7 @@ func TestAccProvider_throttledPlan(t *testing.T) {
 // A queue in the provider's own limiter that would outlast the read deadline fails the
 // reads it holds with an error that names rate_limit and the deadline, never as a network
 // failure. With rate_limit = 1 and ten reads started together, a few get through in 2s.
-func TestAccProvider_queuePastDeadline(t *testing.T) {
+func TestAccReliability_queuePastDeadline(t *testing.T) {
 	const n = 10
 	fixture, ids := withGroups(n)
 	mock := newMockLINE(t, fixture)
@@ -112,7 +112,7 @@ func TestAccProvider_queuePastDeadline(t *testing.T) {
 // LINE's rate-limit 429 does not use up max_retries: with max_retries = 0 and half of all
 // answers a rate-limit 429 (drawn from a fresh seed), every read still succeeds.
 // Few reads: a read's time is set by its longest run of 429s, each backoff twice the last.
-func TestAccProvider_rateLimitDoesNotUseUpRetries(t *testing.T) {
+func TestAccReliability_rateLimitDoesNotUseUpRetries(t *testing.T) {
 	const n = 4
 	fixture, ids := withGroups(n)
 	mock := newMockLINE(t, fixture)
@@ -143,7 +143,7 @@ func TestAccProvider_rateLimitDoesNotUseUpRetries(t *testing.T) {
 // A 429 that waiting does not fix (any message other than LINE's rate-limit one, such as the
 // monthly limit) is final: one request, and an error that says it was not retried. The push
 // action's monthly-limit test covers the mock's own monthly limit; this one covers reads.
-func TestAccProvider_otherTooManyRequestsIsFinal(t *testing.T) {
+func TestAccReliability_otherTooManyRequestsIsFinal(t *testing.T) {
 	var requests atomic.Int32
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		requests.Add(1)

@@ -60,7 +60,7 @@ func logTokenRequests(t *testing.T, mock *mockLINE, took time.Duration) {
 // A token endpoint that always answers 500, under 20 reads that all need a token: each
 // issuance costs at most max_retries + 1 requests, shared by every read waiting for it, and
 // the plan fails with LINE's answer.
-func TestAccProvider_tokenEndpointFailing(t *testing.T) {
+func TestAccReliability_tokenEndpointFailing(t *testing.T) {
 	fixture, ids := withGroups(20)
 	mock := newMockLINE(t, fixture)
 	mock.SetFault(linemock.EndpointStatelessToken, linemock.Fault{Rate500: 1})
@@ -87,7 +87,7 @@ func TestAccProvider_tokenEndpointFailing(t *testing.T) {
 
 // A token endpoint that never answers: the plan fails within about request_timeout ×
 // (max_retries + 1) plus backoff, not once per read, with at most 2 token requests.
-func TestAccProvider_tokenEndpointHangs(t *testing.T) {
+func TestAccReliability_tokenEndpointHangs(t *testing.T) {
 	fixture, ids := withGroups(20)
 	mock := newMockLINE(t, fixture)
 	mock.SetFault(linemock.EndpointStatelessToken, linemock.Fault{Hang: true})
@@ -124,7 +124,7 @@ func redirectTarget(t *testing.T) (*httptest.Server, *atomic.Int32) {
 
 // The API answers 307 to another host: the plan fails saying that LINE never redirects and
 // naming api_endpoint, and the other host gets no request, so no token.
-func TestAccProvider_apiRedirectNotFollowed(t *testing.T) {
+func TestAccReliability_apiRedirectNotFollowed(t *testing.T) {
 	other, hits := redirectTarget(t)
 	mock := newMockLINE(t, nil)
 	mock.SetFault(linemock.AllEndpoints, linemock.Fault{RedirectTo: other.URL})
@@ -147,7 +147,7 @@ data "line_group_summary" "ops" {
 }
 
 // The token endpoint answers 307: the channel secret is not posted again to the other host.
-func TestAccProvider_tokenRedirectNotFollowed(t *testing.T) {
+func TestAccReliability_tokenRedirectNotFollowed(t *testing.T) {
 	other, hits := redirectTarget(t)
 	mock := newMockLINE(t, nil)
 	mock.SetFault(linemock.EndpointStatelessToken, linemock.Fault{RedirectTo: other.URL})
