@@ -9,6 +9,8 @@ import (
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 )
 
 // Operation deadlines, Terraform's convention: a timeouts block on the resource and on every
@@ -51,9 +53,15 @@ func (d *deadline) start(ctx context.Context) (context.Context, context.CancelFu
 // names the deadline and how to raise it; other errors pass unchanged. It looks at the
 // deadline's own context, not only at the error: an error that wraps
 // context.DeadlineExceeded for another reason (an attempt that outlived request_timeout, a
-// token issuance out of its own time) is not helped by a longer deadline.
+// token issuance out of its own time) is not helped by a longer deadline. The client stops
+// (Cancelled) before the deadline when a wait in its limiter or a backoff would outlast it:
+// that is the deadline's doing too.
 func (d *deadline) explain(err error) error {
-	if err == nil || d.ctx == nil || d.ctx.Err() == nil || !errors.Is(err, context.DeadlineExceeded) {
+	if err == nil || d.ctx == nil || !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var reqErr *lineclient.RequestError
+	if d.ctx.Err() == nil && !(errors.As(err, &reqErr) && reqErr.Cancelled) {
 		return err
 	}
 	return &deadlineError{deadline: *d, err: err}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,6 +97,19 @@ func (w *Workspace) Run(extraEnv []string, args ...string) (string, error) {
 		err = fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
 	}
 	return out.String(), err
+}
+
+// Start starts terraform with args and extra environment variables, with its combined output
+// going to out, and returns the running command: for tests that signal it (Ctrl-C) and Wait.
+func (w *Workspace) Start(out io.Writer, extraEnv []string, args ...string) (*exec.Cmd, error) {
+	cmd := exec.Command(w.Terraform, args...)
+	cmd.Dir = w.Dir
+	cmd.Env = append(append([]string{}, w.Env...), extraEnv...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("terraform %s: %w", strings.Join(args, " "), err)
+	}
+	return cmd, nil
 }
 
 // Time runs terraform like Run and says how long it took.
