@@ -57,7 +57,8 @@ export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 # Credentials as CI would pass them: the channel ID and secret, from which the provider
 # issues 15-minute stateless tokens. The endpoint is the mock's.
 export LINE_API_ENDPOINT="$mock_url" LINE_CHANNEL_ID=1650000001 LINE_CHANNEL_SECRET=8c9a2f1e4b7d6a3c5e0f1a2b3c4d5e6f
-unset LINE_CHANNEL_ACCESS_TOKEN
+# The demo's credentials only: a token, key or secret from the shell would take precedence.
+unset LINE_CHANNEL_ACCESS_TOKEN LINE_CHANNEL_PRIVATE_KEY LINE_CHANNEL_KEY_ID
 cp "$root/demo/main.tf" "$work/config/main.tf"
 note "Configuration: demo/main.tf (reads groups and rooms, adopts three memberships, audits one)."
 tf() { "$terraform" -chdir="$work/config" "$@" 2> >(grep -v -e 'Provider development overrides' -e 'dev_overrides' >&2); }
