@@ -37,9 +37,17 @@ cache=${TF_LINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-line}
 say() { echo "terraform-path: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+# name_of CLI: the line naming it, such as "Terraform v1.11.4" or "OpenTofu v1.12.6". With no CLI
+# configuration: OpenTofu writes a warning about a missing one to stdout, before the version.
+name_of() {
+  TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | awk '/^(Terraform|OpenTofu) v/ && !n++' || true
+}
+
 # version_of CLI: the version it reports, such as 1.11.4, or nothing.
 version_of() {
-  "$1" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -n 1
+  local name
+  name=$(name_of "$1")
+  echo "${name##* v}"
 }
 
 # at_least A B: A >= B, as versions.
@@ -81,38 +89,43 @@ build() {
   out="$work/$name"
   local start=$SECONDS
   say "building $name $version from the Go module proxy into $dir (once; 2 to 10 minutes on 2 cores)"
-  # GOFLAGS is cleared so that a caller's -mod or -tags cannot change how the CLI builds.
-  if [ "$name" = terraform ] && ! at_least "$version" 1.9.0; then
-    GOFLAGS='' GOBIN="$work" go install -ldflags='-s -w' "$module@v$version" >&2
-  else
-    local src
-    src=$(GOFLAGS='' go mod download -json "$module@v$version" | sed -n 's/^[[:space:]]*"Dir": *"\(.*\)",*$/\1/p')
+  # A failed step stops the build with a message, rather than the whole script in silence.
+  set +e
+  (
+    set -euo pipefail
+    # GOFLAGS is cleared so that a caller's -mod or -tags cannot change how the CLI builds.
+    if [ "$name" = terraform ] && ! at_least "$version" 1.9.0; then
+      GOFLAGS='' GOBIN="$work" go install -ldflags='-s -w' "$module@v$version" >&2
+      exit
+    fi
+    json=$(GOFLAGS='' go mod download -json "$module@v$version") || { echo "$json" >&2; exit 1; }
+    src=$(sed -n 's/^[[:space:]]*"Dir": *"\(.*\)",*$/\1/p' <<< "$json")
     [ -d "$src" ] || die "go mod download $module@v$version gave no source folder"
     cp -R "$src" "$work/src"
     chmod -R u+w "$work/src"
-    (
-      cd "$work/src"
-      # Replaces that point to folders the module zip left out are nested modules: drop them.
-      local dropped=()
-      while IFS=$'\t' read -r old new; do
-        case "$new" in ./* | ../*) [ -e "$new" ] || dropped+=("$old") ;; esac
-      done < <(GOFLAGS='' go mod edit -json | go_mod_replaces)
-      if [ ${#dropped[@]} -gt 0 ]; then
-        say "dropping nested modules the module zip lacks: ${dropped[*]}"
-        local m
-        for m in "${dropped[@]}"; do
-          GOFLAGS='' go mod edit -dropreplace="$m" -droprequire="$m"
-        done
-        (cd "$root" && GOFLAGS='' go run ./scripts/dropimports "$work/src" "${dropped[@]}")
-      fi
-      # Without version.dev=no the binary calls itself X.Y.Z-dev; -s -w only makes linking faster.
-      GOFLAGS=-mod=mod go build -ldflags="-s -w -X '$module/version.dev=no'" -o "$out" "$pkg" >&2
-    )
-  fi
+    cd "$work/src"
+    # Replaces that point to folders the module zip left out are nested modules: drop them.
+    dropped=()
+    while IFS=$'\t' read -r old new; do
+      case "$new" in ./* | ../*) [ -e "$new" ] || dropped+=("$old") ;; esac
+    done < <(GOFLAGS='' go mod edit -json | go_mod_replaces)
+    if [ ${#dropped[@]} -gt 0 ]; then
+      say "dropping nested modules the module zip lacks: ${dropped[*]}"
+      for m in "${dropped[@]}"; do
+        GOFLAGS='' go mod edit -dropreplace="$m" -droprequire="$m"
+      done
+      (cd "$root" && GOFLAGS='' go run ./scripts/dropimports "$work/src" "${dropped[@]}")
+    fi
+    # Without version.dev=no the binary calls itself X.Y.Z-dev; -s -w only makes linking faster.
+    GOFLAGS=-mod=mod go build -ldflags="-s -w -X '$module/version.dev=no'" -o "$out" "$pkg" >&2
+  )
+  local rc=$?
+  set -e
+  [ "$rc" -eq 0 ] || die "building $name $version failed (exit $rc) after $((SECONDS - start))s"
   local got
-  got=$("$out" version 2>/dev/null | head -n 1)
+  got=$(name_of "$out")
   case "$got" in
-    *" v$version") ;;
+    "Terraform v$version" | "OpenTofu v$version") ;;
     *) die "the $name built from $module@v$version reports \"$got\", want v$version" ;;
   esac
   mv -f "$out" "$bin"
@@ -140,6 +153,17 @@ on_path() {
   echo "$path"
 }
 
+# use_or_build NAME VERSION: PATH's NAME when it is VERSION, or else the cache's, built if need be.
+# (Not `on_path … || build …`: a function called left of || runs with set -e off.)
+use_or_build() {
+  local path
+  if path=$(on_path "$1" "$2"); then
+    echo "$path"
+  else
+    build "$1" "$2"
+  fi
+}
+
 valid_version() {
   [[ $1 =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "\"$1\" is not a version such as $newest or tofu-$tofu"
 }
@@ -150,16 +174,18 @@ case "$want" in
     if path=$(on_path terraform "") && at_least "$(version_of "$path")" "$min_default"; then
       echo "$path"
     else
-      on_path terraform "$newest" || build terraform "$newest"
+      use_or_build terraform "$newest"
     fi
     ;;
   terraform) on_path terraform "" || "$0" ;;
-  tofu) on_path tofu "" || build tofu "$tofu" ;;
+  tofu)
+    if path=$(on_path tofu ""); then echo "$path"; else use_or_build tofu "$tofu"; fi
+    ;;
   tofu-* | opentofu-* | opentofu)
     version=${want#*-}
     [ "$want" != opentofu ] || version=${2:-$tofu}
     valid_version "$version"
-    on_path tofu "$version" || build tofu "$version"
+    use_or_build tofu "$version"
     ;;
   */*)
     [ -x "$want" ] || die "$want is not an executable file"
@@ -167,6 +193,6 @@ case "$want" in
     ;;
   *)
     valid_version "$want"
-    on_path terraform "$want" || build terraform "$want"
+    use_or_build terraform "$want"
     ;;
 esac

@@ -33,7 +33,7 @@ for cli in "${clis[@]}"; do
     continue
   fi
   seen[$path]=$cli
-  name=$("$path" version 2>/dev/null | head -n 1)
+  name=$(TF_CLI_CONFIG_FILE=/dev/null "$path" version 2>/dev/null | awk '/^(Terraform|OpenTofu) v/ && !n++' || true)
   log="$logs/${#seen[@]}-$(basename "$path")-${name##* v}.log"
   echo "==> $name ($path): the acceptance and e2e tests, log in ${log#"$root"/}"
   start=$SECONDS

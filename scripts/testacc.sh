@@ -15,8 +15,17 @@ if [ -n "$1" ]; then cli=$("$root/scripts/terraform-path.sh" "$1"); else cli=$("
 shift
 
 export TF_ACC=1 TF_ACC_TERRAFORM_PATH="$cli"
-if "$cli" version 2>/dev/null | head -n 1 | grep -q '^OpenTofu '; then
-  export TF_ACC_PROVIDER_HOST=registry.opentofu.org
-fi
-echo "testacc: $("$cli" version 2>/dev/null | head -n 1) at $cli" >&2
+name=$(TF_CLI_CONFIG_FILE=/dev/null "$cli" version 2>/dev/null | awk '/^(Terraform|OpenTofu) v/ && !n++' || true)
+case "$name" in
+  "OpenTofu "*)
+    export TF_ACC_PROVIDER_HOST=registry.opentofu.org
+    # OpenTofu warns about a CLI configuration file that does not exist on stdout, before the
+    # version that terraform-plugin-testing parses; /dev/null is an empty configuration instead.
+    if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -e "$TF_CLI_CONFIG_FILE" ]; then
+      export TF_CLI_CONFIG_FILE=/dev/null
+    fi
+    ;;
+  "") echo "testacc: $cli does not say what it is (\`$cli version\`)" >&2; exit 1 ;;
+esac
+echo "testacc: $name at $cli" >&2
 exec "${GO:-go}" test "$@"
