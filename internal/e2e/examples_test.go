@@ -51,7 +51,7 @@ func TestExamplesAreValid(t *testing.T) {
 				config.WriteString("\n")
 			}
 			if min := minTerraform(config.String()); min != "" && !terraformAtLeast(t, min) {
-				t.Skipf("uses actions, which need Terraform %s or later", min)
+				t.Skipf("uses actions or ephemeral resources, which need Terraform %s or later", min)
 			}
 			if !strings.Contains(config.String(), "required_providers") {
 				config.WriteString(tfharness.RequiredProviders)

@@ -30,7 +30,8 @@ func terraformAtLeast(t *testing.T, min string) bool {
 	return have.Core().GreaterThanOrEqual(version.Must(version.NewVersion(min)))
 }
 
-// minTerraform is the Terraform version a configuration needs for the actions it uses, or ""
+// minTerraform is the Terraform version a configuration needs for the actions or ephemeral
+// resources it uses, or ""
 // when any supported version will do.
 func minTerraform(config string) string {
 	switch {
@@ -38,6 +39,8 @@ func minTerraform(config string) string {
 		return "1.16.0"
 	case strings.Contains(config, `action "`):
 		return "1.14.0"
+	case strings.Contains(config, `ephemeral "`):
+		return "1.10.0"
 	}
 	return ""
 }
