@@ -88,7 +88,7 @@ func keyLeaks(t *testing.T, key *rsa.PrivateKey) []string {
 	return leaks
 }
 
-func keyEnv(t *testing.T, privateKey string) []string {
+func keyEnv(privateKey string) []string {
 	return []string{"LINE_CHANNEL_ID=" + linemock.DemoChannelID, "LINE_CHANNEL_KEY_ID=" + e2eKID, "LINE_CHANNEL_PRIVATE_KEY=" + privateKey}
 }
 
@@ -153,7 +153,7 @@ func TestAssertionSigningKeyThroughTheCLI(t *testing.T) {
 		t.Logf("Terraform %s has no ephemeral resources: the key alone is tested", terraformVersion(t))
 	}
 	w.write(config)
-	env := keyEnv(t, jwkString(t, key))
+	env := keyEnv(jwkString(t, key))
 	w.mustTerraform(env, "plan", "-out=tfplan", "-input=false", "-no-color")
 	planJSON := w.mustTerraform(env, "show", "-json", "tfplan")
 	applied := w.mustTerraform(env, "apply", "-input=false", "-no-color", "tfplan")
@@ -212,7 +212,7 @@ func TestAssertionSigningKeyThroughTheCLI(t *testing.T) {
 func TestUnregisteredKeyIDThroughTheCLI(t *testing.T) {
 	w := newWorkspace(t, nil)
 	w.write(keyConfig)
-	out, err := w.Run(keyEnv(t, pemString(t, testKey(t))), "plan", "-input=false", "-no-color")
+	out, err := w.Run(keyEnv(pemString(t, testKey(t))), "plan", "-input=false", "-no-color")
 	if err == nil {
 		t.Fatalf("plan succeeded with an unregistered key:\n%s", out)
 	}

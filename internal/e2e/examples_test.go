@@ -50,8 +50,8 @@ func TestExamplesAreValid(t *testing.T) {
 				config.Write(data)
 				config.WriteString("\n")
 			}
-			if min := minTerraform(config.String()); min != "" && !terraformAtLeast(t, min) {
-				t.Skipf("uses actions or ephemeral resources, which need Terraform %s or later", min)
+			if need := minTerraform(config.String()); need != "" && !terraformAtLeast(t, need) {
+				t.Skipf("uses actions or ephemeral resources, which need Terraform %s or later", need)
 			}
 			if !strings.Contains(config.String(), "required_providers") {
 				config.WriteString(tfharness.RequiredProviders)

@@ -71,8 +71,7 @@ func TestInterruptDuringBackoff(t *testing.T) {
 	case err = <-done:
 	case <-time.After(time.Minute):
 		_ = cmd.Process.Kill()
-		<-done
-		t.Fatalf("terraform still ran a minute after Ctrl-C\n%s", out.String())
+		t.Fatalf("terraform still ran a minute after Ctrl-C (killed: %v)\n%s", <-done, out.String())
 	}
 	took := time.Since(interrupted)
 	text := out.String()

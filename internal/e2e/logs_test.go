@@ -101,7 +101,7 @@ func TestTraceLogHoldsNoPrivateKey(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			w := newWorkspace(t, nil)
 			registerKey(t, w)
-			log := traceRun(t, w, keyEnv(t, privateKey))
+			log := traceRun(t, w, keyEnv(privateKey))
 			if w.mock.CountRequests(linemock.EndpointStatelessToken) == 0 {
 				t.Fatal("no token was issued by assertion")
 			}

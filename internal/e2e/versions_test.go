@@ -9,9 +9,9 @@ import (
 	"github.com/hashicorp/go-version"
 )
 
-// terraformAtLeast reports whether the Terraform under test is min or later. Actions came with
+// terraformAtLeast reports whether the Terraform under test is version need or later. Actions came with
 // 1.14, and before_destroy and after_destroy with 1.16.
-func terraformAtLeast(t *testing.T, min string) bool {
+func terraformAtLeast(t *testing.T, need string) bool {
 	t.Helper()
 	out, err := exec.Command(terraformPath, "version", "-json").Output()
 	if err != nil {
@@ -27,7 +27,7 @@ func terraformAtLeast(t *testing.T, min string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return have.Core().GreaterThanOrEqual(version.Must(version.NewVersion(min)))
+	return have.Core().GreaterThanOrEqual(version.Must(version.NewVersion(need)))
 }
 
 // minTerraform is the Terraform version a configuration needs for the actions or ephemeral

@@ -20,7 +20,7 @@ type APIError struct {
 
 func (e *APIError) Error() string {
 	return fmt.Sprintf("%s: LINE answered %d: %s (X-Line-Request-Id: %s; %s)",
-		e.Operation, e.StatusCode, e.messageOrStatus(), orNone(e.RequestID), plural(e.Attempts, "attempt"))
+		e.Operation, e.StatusCode, e.messageOrStatus(), orNone(e.RequestID), nAttempts(e.Attempts))
 }
 
 func (e *APIError) messageOrStatus() string {
@@ -82,14 +82,14 @@ func (e *RequestError) Error() string {
 	case e.Queued:
 		return fmt.Sprintf("%s: still waiting in the client's rate limiter, so no request went out: %v", e.Operation, e.Err)
 	case e.Cancelled && e.Last != nil:
-		return fmt.Sprintf("%s: %v after %s; %s", e.Operation, e.Err, plural(e.Attempts, "attempt"), lastWords(e.Last))
+		return fmt.Sprintf("%s: %v after %s; %s", e.Operation, e.Err, nAttempts(e.Attempts), lastWords(e.Last))
 	case e.Cancelled:
 		return fmt.Sprintf("%s: cancelled: %v", e.Operation, e.Err)
 	case e.TimedOut:
 		return fmt.Sprintf("%s: timed out: LINE did not answer within %s (the time allowed for each attempt), after %s: %v",
-			e.Operation, e.AttemptTimeout, plural(e.Attempts, "attempt"), e.Err)
+			e.Operation, e.AttemptTimeout, nAttempts(e.Attempts), e.Err)
 	}
-	return fmt.Sprintf("%s: request failed after %s: %v", e.Operation, plural(e.Attempts, "attempt"), e.Err)
+	return fmt.Sprintf("%s: request failed after %s: %v", e.Operation, nAttempts(e.Attempts), e.Err)
 }
 
 // lastWords says what LINE did last, without repeating the operation.
@@ -211,9 +211,10 @@ func apiErrorFrom(op string, res *http.Response, raw []byte, attempts int) *APIE
 	return e
 }
 
-func plural(n int, word string) string {
+// nAttempts is n attempts, in words: "1 attempt", "3 attempts".
+func nAttempts(n int) string {
 	if n == 1 {
-		return "1 " + word
+		return "1 attempt"
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return fmt.Sprintf("%d attempts", n)
 }

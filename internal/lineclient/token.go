@@ -178,7 +178,7 @@ type issueTimeoutError struct {
 
 func (e *issueTimeoutError) Error() string {
 	return fmt.Sprintf("%s: no token after %s within %s, the most one issuance may take; %s",
-		opIssueToken, plural(e.attempts, "attempt"), e.bound, lastWords(e.last))
+		opIssueToken, nAttempts(e.attempts), e.bound, lastWords(e.last))
 }
 
 // Unwrap gives the last answer, such as LINE's 429, but not the deadline.

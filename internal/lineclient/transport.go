@@ -142,7 +142,7 @@ func (s *callStats) checkRetry(ctx context.Context, resp *http.Response, err err
 	case err != nil:
 		var queued *queuedError
 		if errors.As(err, &queued) || ctx.Err() != nil {
-			return false, nil
+			return false, nil //nolint:nilerr // no retry; retryablehttp then returns err itself
 		}
 		// The library's policy knows which transport errors are final (bad scheme, TLS
 		// certificate) and retries the rest.
@@ -175,7 +175,7 @@ func (s *callStats) checkRetry(ctx context.Context, resp *http.Response, err err
 	}
 	if err := ctx.Err(); err != nil {
 		s.stopped = err
-		return false, nil
+		return false, nil //nolint:nilerr // no retry; the call's own answer or error stands
 	}
 	s.wait = backoff(s.waitMin, s.waitMax, int(s.attempts.Load())-1, resp)
 	deadline, ok := ctx.Deadline()

@@ -65,7 +65,7 @@ func parsePublicJWK(raw json.RawMessage) (*rsa.PublicKey, error) {
 	}
 	var k jose.JSONWebKey
 	if err := k.UnmarshalJSON(raw); err != nil {
-		return nil, fmt.Errorf("not a JWK: %v", err)
+		return nil, fmt.Errorf("not a JWK: %w", err)
 	}
 	pub, ok := k.Key.(*rsa.PublicKey)
 	if !ok {
@@ -92,7 +92,7 @@ func validateChannelKeys(where string, keys []ChannelKey, kids map[string]string
 		}
 		kids[k.KID] = at
 		if _, err := parsePublicJWK(k.JWK); err != nil {
-			return fmt.Errorf("%s.jwk: %v", at, err)
+			return fmt.Errorf("%s.jwk: %w", at, err)
 		}
 	}
 	return nil

@@ -99,8 +99,8 @@ type discardWriter struct {
 	status int
 }
 
-func newDiscardWriter(real http.Header) *discardWriter {
-	return &discardWriter{header: real.Clone()}
+func newDiscardWriter(realHeader http.Header) *discardWriter {
+	return &discardWriter{header: realHeader.Clone()}
 }
 
 func (w *discardWriter) Header() http.Header { return w.header }

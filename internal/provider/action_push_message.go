@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	actiontimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
@@ -24,8 +23,6 @@ var (
 	_ action.ActionWithConfigure        = (*pushMessageAction)(nil)
 	_ action.ActionWithConfigValidators = (*pushMessageAction)(nil)
 )
-
-const defaultInvokeTimeout = 5 * time.Minute
 
 // pushMessageAction sends one text message to a group or room when Terraform invokes it: on a
 // resource's lifecycle event (action_trigger) or with terraform apply -invoke.
@@ -70,7 +67,7 @@ func (a *pushMessageAction) Schema(ctx context.Context, _ action.SchemaRequest, 
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": actiontimeouts.BlockWithOpts(ctx, actiontimeouts.Opts{
-				InvokeDescription: timeoutDescription("push", defaultInvokeTimeout),
+				InvokeDescription: timeoutDescription("push"),
 			}),
 		},
 	}
@@ -102,7 +99,7 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, a.data) {
 		return
 	}
-	limit, diags := m.Timeouts.Invoke(ctx, defaultInvokeTimeout)
+	limit, diags := m.Timeouts.Invoke(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

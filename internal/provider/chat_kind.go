@@ -1,15 +1,10 @@
 package provider
 
 import (
-	"context"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 )
@@ -62,13 +57,6 @@ func (k chatKind) idAttribute() schema.StringAttribute {
 // idValidator checks an ID at plan, with an error that names the attribute and the format.
 func (k chatKind) idValidator() validator.String {
 	return stringMatches(k.pattern, k.format)
-}
-
-// readID reads the kind's ID attribute from a data source's configuration.
-func (k chatKind) readID(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (types.String, bool) {
-	var id types.String
-	diags.Append(config.GetAttribute(ctx, path.Root(k.idAttr), &id)...)
-	return id, !diags.HasError()
 }
 
 var userIDValidator = stringMatches(lineclient.UserIDPattern, lineclient.UserIDFormat)

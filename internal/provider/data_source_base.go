@@ -19,10 +19,10 @@ func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 }
 
 // startRead bounds a data source's Read by its read deadline: the timeouts block's read, else
-// defaultReadTimeout. Errors from calls made under it go through the returned deadline's
+// defaultTimeout. Errors from calls made under it go through the returned deadline's
 // explain, so that running out of time names the deadline and how to raise it.
 func startRead(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *deadline) {
-	limit, d := t.Read(ctx, defaultReadTimeout)
+	limit, d := t.Read(ctx, defaultTimeout)
 	diags.Append(d...)
 	dl := &deadline{name: "read", limit: limit}
 	ctx, cancel := dl.start(ctx)

@@ -41,12 +41,12 @@ type mockLINE struct {
 }
 
 // newMockLINE starts a mock with the fixture (the demo fixture when nil) for one test.
-func newMockLINE(t *testing.T, fixture *linemock.Fixture, opts ...linemock.Option) *mockLINE {
+func newMockLINE(t *testing.T, fixture *linemock.Fixture) *mockLINE {
 	t.Helper()
 	if fixture == nil {
 		fixture = linemock.DemoFixture()
 	}
-	srv, err := linemock.New(fixture, opts...)
+	srv, err := linemock.New(fixture)
 	if err != nil {
 		t.Fatal(err)
 	}

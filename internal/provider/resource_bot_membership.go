@@ -110,16 +110,19 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 		Create:            true,
 		Read:              true,
 		Delete:            true,
-		CreateDescription: timeoutDescription("create (adopting the chat)", defaultCreateTimeout),
-		ReadDescription: timeoutDescription("refresh, and the check at plan that the bot is in the chat a "+
-			"replacement would adopt,", defaultReadTimeout),
-		DeleteDescription: timeoutDescription("delete (leaving the chat)", defaultDeleteTimeout),
+		CreateDescription: timeoutDescription("create (adopting the chat)"),
+		ReadDescription: timeoutDescription("refresh, and the check at plan that the bot is in the chat a " +
+			"replacement would adopt,"),
+		DeleteDescription: timeoutDescription("delete (leaving the chat)"),
 	}).(schema.SingleNestedBlock) // what timeouts.Block returns
 	block.MarkdownDescription = "Deadlines for each operation, retries and waits for LINE's rate limit included. " +
 		"The delete deadline is read from state: apply a change to it before the destroy it is meant for."
 	for name, a := range block.Attributes {
 		// The library's own validator accepts "-1h" and "0s", deadlines that pass at once.
-		attribute := a.(schema.StringAttribute) // timeouts are strings
+		attribute, ok := a.(schema.StringAttribute) // timeouts are strings
+		if !ok {
+			panic(fmt.Sprintf("timeouts attribute %q is a %T, not a string", name, a))
+		}
 		attribute.Validators = []validator.String{durationValidator{}}
 		block.Attributes[name] = attribute
 	}
@@ -177,11 +180,11 @@ func (m *botMembershipModel) deadline(ctx context.Context, name string, diags *d
 	)
 	switch name {
 	case "create":
-		limit, d = m.Timeouts.Create(ctx, defaultCreateTimeout)
+		limit, d = m.Timeouts.Create(ctx, defaultTimeout)
 	case "delete":
-		limit, d = m.Timeouts.Delete(ctx, defaultDeleteTimeout)
+		limit, d = m.Timeouts.Delete(ctx, defaultTimeout)
 	default:
-		limit, d = m.Timeouts.Read(ctx, defaultReadTimeout)
+		limit, d = m.Timeouts.Read(ctx, defaultTimeout)
 	}
 	diags.Append(d...)
 	return &deadline{name: name, limit: limit}

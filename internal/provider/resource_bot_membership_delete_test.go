@@ -27,13 +27,13 @@ func (m *mockLINE) losingAnswers(t *testing.T, urlPath string, n int32) *mockLIN
 	var lost atomic.Int32
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == urlPath && lost.Add(1) <= n {
-			m.Server.ServeHTTP(httptest.NewRecorder(), r) // carried out; the answer never arrives
+			m.ServeHTTP(httptest.NewRecorder(), r) // carried out; the answer never arrives
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusInternalServerError)
 			_, _ = io.WriteString(w, `{"message":"Internal server error"}`)
 			return
 		}
-		m.Server.ServeHTTP(w, r)
+		m.ServeHTTP(w, r)
 	}))
 	t.Cleanup(front.Close)
 	return &mockLINE{Server: m.Server, URL: front.URL}

@@ -14,24 +14,20 @@ import (
 )
 
 // Operation deadlines, Terraform's convention: a timeouts block on the resource and on every
-// data source, with these defaults. Every wait inside an operation (limiter queue, backoff
-// after 429 or 5xx, the request itself) ends at its deadline.
-const (
-	defaultCreateTimeout = 5 * time.Minute
-	defaultReadTimeout   = 5 * time.Minute
-	defaultDeleteTimeout = 5 * time.Minute
-)
+// data source, with this default for every operation. Every wait inside an operation (limiter
+// queue, backoff after 429 or 5xx, the request itself) ends at its deadline.
+const defaultTimeout = 5 * time.Minute
 
 // timeoutDescription documents one attribute of a timeouts block with its default.
-func timeoutDescription(op string, def time.Duration) string {
+func timeoutDescription(op string) string {
 	return fmt.Sprintf("How long the %s may take in all, retries and waits for LINE's rate limit included, "+
-		"as a duration such as `\"30s\"` or `\"10m\"`. Defaults to `\"%s\"`.", op, shortDuration(def))
+		"as a duration such as `\"30s\"` or `\"10m\"`. Defaults to `\"%s\"`.", op, shortDuration(defaultTimeout))
 }
 
 // dataSourceTimeouts is the timeouts block every data source has: read only.
 func dataSourceTimeouts(ctx context.Context) schema.Block {
 	return dstimeouts.BlockWithOpts(ctx, dstimeouts.Opts{
-		ReadDescription: timeoutDescription("read", defaultReadTimeout),
+		ReadDescription: timeoutDescription("read"),
 	})
 }
 
@@ -61,7 +57,9 @@ func (d *deadline) explain(err error) error {
 		return err
 	}
 	var reqErr *lineclient.RequestError
-	if d.ctx.Err() == nil && !(errors.As(err, &reqErr) && reqErr.Cancelled) {
+	// The client gave up before the deadline because a wait would have outlasted it.
+	stoppedEarly := errors.As(err, &reqErr) && reqErr.Cancelled
+	if d.ctx.Err() == nil && !stoppedEarly {
 		return err
 	}
 	return &deadlineError{deadline: *d, err: err}
