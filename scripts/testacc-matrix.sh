@@ -54,7 +54,10 @@ for cli in "${clis[@]}"; do
   rows+=("$(printf '%-20s %9d %9d %9d %7ds  %s' "$name" "$((passed + failed))" "$skipped" "$failed" "$((SECONDS - start))" "$result")")
   while IFS= read -r line; do
     skips+=("$name: $line")
-  done < <(grep -A 1 '^--- SKIP: ' "$log" | grep -v '^--$' | paste - - | sed -E 's/^--- SKIP: ([^ ]+) \([^)]*\)\s+/\1: /; s/^\s*//' || true)
+  # go test -v prints a skipped test's reason on the indented line just before its --- SKIP line.
+  done < <(awk '/^    [^ ]+_test\.go:[0-9]+: / { reason = $0; sub(/^ +[^ ]+: /, "", reason); next }
+      /^--- SKIP: / { print $3 ": " reason; reason = ""; next }
+      { reason = "" }' "$log" || true)
 done
 
 echo
