@@ -41,11 +41,12 @@ func statusCounts(mock *mockLINE) map[int]int {
 // default. Under 30% random 429s the adaptive limiter settles at a few requests per second
 // (it halves on a 429 about every third attempt and climbs one per success), so the run's time
 // grows with its requests: 120 + 120 took 7 minutes under -race on two loaded cores (1,838
-// requests), 12 + 12 stays near a minute. TEST_FAULT_STORM_SIZE runs the full size.
+// requests); 24 + 24 (about 400 requests) takes one to two minutes, alongside the other tests.
+// TEST_FAULT_STORM_SIZE runs the full size.
 func stormSize(t *testing.T) int {
 	v := os.Getenv("TEST_FAULT_STORM_SIZE")
 	if v == "" {
-		return 12
+		return 24
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
