@@ -115,8 +115,14 @@ func (e *RequestError) Unwrap() []error {
 
 // IsRateLimited reports LINE's rate-limit 429, the one 429 that waiting fixes.
 func IsRateLimited(err error) bool {
+	return isAnswer(err, http.StatusTooManyRequests, msgRateLimited)
+}
+
+// isAnswer reports LINE's answer with this status and this literal message, wherever err
+// carries it: the 429s and 400s that share a status tell their meaning only by the message.
+func isAnswer(err error, status int, message string) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.Message == msgRateLimited
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status && apiErr.Message == message
 }
 
 // RedirectError is a 3xx answer. LINE never redirects, so none is followed: a redirect means

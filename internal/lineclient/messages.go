@@ -3,7 +3,6 @@ package lineclient
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -131,16 +130,14 @@ func sentMessageIDs(sent []messaging_api.SentMessage) []string {
 // group or room ID of the right form, the chat is unknown or the bot is not in it (LINE does
 // not tell the two apart).
 func IsNotInChat(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && apiErr.Message == msgFailedToSend
+	return isAnswer(err, http.StatusBadRequest, msgFailedToSend)
 }
 
 // IsMonthlyLimit reports LINE's 429 "You have reached your monthly limit.": the channel's
 // message quota for the month is used up, or too small for this push. It lasts until the
 // quota resets or is raised, so retrying is useless.
 func IsMonthlyLimit(err error) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.Message == msgMonthlyLimit
+	return isAnswer(err, http.StatusTooManyRequests, msgMonthlyLimit)
 }
 
 // Quota is the channel's message quota for the current month.

@@ -153,7 +153,7 @@ func (s *callStats) checkRetry(ctx context.Context, resp *http.Response, err err
 		s.last = err
 	case resp.StatusCode == http.StatusTooManyRequests:
 		answer = peekAnswer(resp)
-		if answer.Message != msgRateLimited {
+		if !IsRateLimited(answer) {
 			return false, nil
 		}
 		s.limiter.throttled(ctx, s.generation, retryAfterOr0(resp))
