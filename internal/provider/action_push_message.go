@@ -45,12 +45,12 @@ func (a *pushMessageAction) Schema(ctx context.Context, _ action.SchemaRequest, 
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: groupKind.idDescription() + " Exactly one of `group_id` and `room_id` is required.",
+				MarkdownDescription: groupKind.eitherIDDescription(),
 				Validators:          []validator.String{groupKind.idValidator()},
 			},
 			"room_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: roomKind.idDescription() + " Exactly one of `group_id` and `room_id` is required.",
+				MarkdownDescription: roomKind.eitherIDDescription(),
 				Validators:          []validator.String{roomKind.idValidator()},
 			},
 			"text": schema.StringAttribute{

@@ -45,6 +45,11 @@ func (k chatKind) idDescription() string {
 	return "The " + k.noun + "'s ID: " + k.format + "."
 }
 
+// eitherIDDescription documents the kind's ID where group_id and room_id are alternatives.
+func (k chatKind) eitherIDDescription() string {
+	return k.idDescription() + " Exactly one of `group_id` and `room_id` is required."
+}
+
 // idAttribute is the required chat ID argument of the kind's data sources.
 func (k chatKind) idAttribute() schema.StringAttribute {
 	return schema.StringAttribute{

@@ -37,12 +37,12 @@ func (d *botMembershipDataSource) Schema(ctx context.Context, _ datasource.Schem
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: groupKind.idDescription() + " Exactly one of `group_id` and `room_id` is required.",
+				MarkdownDescription: groupKind.eitherIDDescription(),
 				Validators:          []validator.String{groupKind.idValidator()},
 			},
 			"room_id": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: roomKind.idDescription() + " Exactly one of `group_id` and `room_id` is required.",
+				MarkdownDescription: roomKind.eitherIDDescription(),
 				Validators:          []validator.String{roomKind.idValidator()},
 			},
 			"is_member":  schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the bot is in the chat."},
