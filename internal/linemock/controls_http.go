@@ -232,10 +232,12 @@ type faultJSON struct {
 	LostResponse float64 `json:"lost_response,omitempty"`
 	RedirectTo   string  `json:"redirect_to,omitempty"`
 	Hang         bool    `json:"hang,omitempty"`
+	First        int     `json:"first,omitempty"`
+	Every        int     `json:"every,omitempty"`
 }
 
 func faultToJSON(f Fault) faultJSON {
-	fj := faultJSON{Rate429: f.Rate429, Rate500: f.Rate500, LostResponse: f.LostResponse, RedirectTo: f.RedirectTo, Hang: f.Hang}
+	fj := faultJSON{Rate429: f.Rate429, Rate500: f.Rate500, LostResponse: f.LostResponse, RedirectTo: f.RedirectTo, Hang: f.Hang, First: f.First, Every: f.Every}
 	if f.Latency > 0 {
 		fj.Latency = f.Latency.String()
 	}
@@ -297,6 +299,15 @@ func (s *Server) ctlSetFault(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	for _, n := range []struct {
+		name  string
+		value int
+	}{{"first", fj.First}, {"every", fj.Every}} {
+		if n.value < 0 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("%s %d: want a count of attempts, 0 or more (0: every attempt)", n.name, n.value))
+			return
+		}
+	}
 	if fj.RedirectTo != "" {
 		u, err := url.Parse(fj.RedirectTo)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
@@ -305,6 +316,7 @@ func (s *Server) ctlSetFault(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.Rate429, f.Rate500, f.LostResponse, f.RedirectTo, f.Hang = fj.Rate429, fj.Rate500, fj.LostResponse, fj.RedirectTo, fj.Hang
+	f.First, f.Every = fj.First, fj.Every
 	s.SetFault(ep, f)
 	writeJSON(w, http.StatusOK, faultToJSON(s.faultsSnapshot()[ep]))
 }

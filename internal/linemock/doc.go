@@ -31,7 +31,8 @@
 // Every request to an endpoint goes through these steps; the first that fails answers
 // (REFERENCE.md §12, with the mock's own fault injection in front):
 //
-//  1. Latency from WithLatency, then the endpoint's Fault (latency, hang, injected 429/500).
+//  1. Latency from WithLatency, then the endpoint's Fault (latency, hang, redirect,
+//     injected 429/500) if it applies to the request's attempt.
 //  2. 401: no Authorization header, a scheme other than Bearer, or an empty token →
 //     "Authorization header required. Must follow the scheme, 'Authorization: Bearer
 //     <ACCESS TOKEN>'"; an unknown or expired token → "Authentication failed. Confirm that
@@ -163,6 +164,8 @@
 // SetFault(endpoint, Fault) injects trouble into one endpoint, named as in Request.Endpoint,
 // or into all of them with "*". An endpoint's own Fault replaces the "*" one. In order:
 //
+//   - First and Every choose the attempts the fault applies to (below); the others pass
+//     as if no fault were set.
 //   - Latency is waited.
 //   - Hang blocks until the client gives up (the request is then recorded with Status 0)
 //     or Close is called (it then answers 500). The token endpoint hangs the same way.
@@ -177,9 +180,25 @@
 //
 // Faults never apply to unknown paths or to the controls.
 //
-// The draws come from a fresh random seed for every Server, unless WithSeed gives one:
-// tests under faults must hold for any seed. Seed() returns it, GET /_mock/faults shows it,
-// and the command prints it on stderr; WithSeed(seed) (or -seed) replays a run's draws.
+// Attempts are counted at each path: the method and URL path (the query left out), and for
+// a push the chat in the body's "to", from 1, since the SetFault that set the fault in
+// force. Request.Attempt records each request's number. First > 0 keeps the fault to a
+// path's first First attempts, Every > 0 to its attempts Every, 2×Every, …; with rates of 1
+// they make faults certain whatever the seed and the order of arrival:
+//
+//	Fault{Rate429: 1, First: 2}      the first two attempts at every path answer 429
+//	Fault{Rate500: 1, Every: 2}      every other attempt answers 500
+//	Fault{LostResponse: 1, First: 1} each path's first attempt is carried out, its answer lost
+//	Fault{Hang: true, First: 1}      each path's first attempt hangs, the retry is answered
+//
+// The draws are not taken in turn from one random source: each is a hash of the seed, the
+// request's path, its attempt number there and the decision, so a seed replays the same
+// faults for the same requests in any order of arrival (as under Terraform's parallelism;
+// only requests for one path that race each other can swap numbers). Every Server takes a
+// fresh random seed, unless WithSeed gives one: tests under random faults must hold for any
+// seed. Seed() returns it, GET /_mock/faults shows it, the command prints it on stderr, and
+// the test helpers log it; WithSeed(seed), -seed, or LINEMOCK_SEED=seed for the test
+// helpers (SeedFromEnv) replays a run's faults.
 //
 // # Rate limit
 //
@@ -221,8 +240,8 @@
 //	DELETE /_mock/requests                        ResetRequests → {}
 //	GET    /_mock/faults                          {"seed":n,"faults":{endpoint: fault, …}}
 //	PUT    /_mock/faults/{endpoint}               SetFault, body {"latency":"20ms","rate429":0.3,"rate500":0.1,
-//	                                              "lost_response":0.5,"redirect_to":"http://host:port","hang":false}
-//	                                              (every field optional) → the fault as stored
+//	                                              "lost_response":0.5,"redirect_to":"http://host:port","hang":false,
+//	                                              "first":2,"every":3} (every field optional) → the fault as stored
 //	DELETE /_mock/faults/{endpoint}               clears one endpoint's fault → {}
 //	DELETE /_mock/faults                          ClearFaults → {}
 //	GET    /_mock/rate-limit                      {"per_second":n} (0 = off)

@@ -14,16 +14,15 @@ import (
 var testEpoch = time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)
 
 // newTestServer starts the demo world (or f) with a manual clock and no rate limit unless
-// opts say otherwise. Faults draw from a fresh seed, logged when the test fails so that
-// the run can be replayed with WithSeed.
+// opts say otherwise. Faults draw from a fresh seed, or LINEMOCK_SEED's, logged at the end
+// of the test (shown when it fails) so that the run can be replayed.
 func newTestServer(t testing.TB, f *Fixture, opts ...Option) (*Server, *httptest.Server, *ManualClock) {
 	t.Helper()
 	if f == nil {
 		f = DemoFixture()
 	}
 	clock := NewManualClock(testEpoch)
-	all := append([]Option{WithClock(clock), WithRateLimit(0)}, opts...)
-	s, err := New(f, all...)
+	s, err := New(f, testOptions(t, append([]Option{WithClock(clock), WithRateLimit(0)}, opts...)...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -31,11 +30,23 @@ func newTestServer(t testing.TB, f *Fixture, opts ...Option) (*Server, *httptest
 	t.Cleanup(func() {
 		s.Close()
 		ts.Close()
-		if t.Failed() {
-			t.Logf("linemock fault seed: %d (replay with WithSeed)", s.Seed())
-		}
+		t.Logf("linemock seed %d (replay: %s=%d go test -run '^%s$' ./internal/linemock/)", s.Seed(), SeedEnv, s.Seed(), t.Name())
 	})
 	return s, ts, clock
+}
+
+// testOptions is opts after LINEMOCK_SEED's seed, when it is set (what linemocktest.Options
+// does, which this package's tests cannot import).
+func testOptions(t testing.TB, opts ...Option) []Option {
+	t.Helper()
+	seed, ok, err := SeedFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		return opts
+	}
+	return append([]Option{WithSeed(seed)}, opts...)
 }
 
 // answer is a response, read whole.

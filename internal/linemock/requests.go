@@ -23,6 +23,9 @@ type Request struct {
 	// Lost is true when a LostResponse fault carried the request out and then answered
 	// 500 (Status) instead of the real answer.
 	Lost bool `json:"lost,omitempty"`
+	// Attempt is the request's attempt number at its path under the fault in force when it
+	// arrived, from 1 (see Fault.First); 0 when no fault was set for its endpoint.
+	Attempt int `json:"attempt,omitempty"`
 	// Time is when the request arrived, by the server's Clock.
 	Time time.Time `json:"time"`
 }
@@ -38,23 +41,18 @@ type recorder struct {
 	total  int
 }
 
-func (rc *recorder) add(r *http.Request, endpoint string, status int, lost bool, at time.Time) {
-	req := Request{
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		Endpoint: endpoint,
-		Query:    r.URL.Query(),
-		Header:   r.Header.Clone(),
-		Status:   status,
-		Lost:     lost,
-		Time:     at,
-	}
+// add records r; req gives what r does not say (Endpoint, Status, Lost, Attempt, Time).
+func (rc *recorder) add(r *http.Request, req Request) {
+	req.Method = r.Method
+	req.Path = r.URL.Path
+	req.Query = r.URL.Query()
+	req.Header = r.Header.Clone()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.counts == nil {
 		rc.counts = map[string]int{}
 	}
-	rc.counts[endpoint]++
+	rc.counts[req.Endpoint]++
 	rc.total++
 	rc.log = append(rc.log, req)
 	if len(rc.log) >= 2*maxRecorded { // trim in bulk: amortised O(1) per request

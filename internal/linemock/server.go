@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	mathrand "math/rand/v2"
+	"fmt"
 	"net/http"
+	"os"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,10 +53,9 @@ type Server struct {
 	mu    sync.RWMutex // guards the world below
 	world world
 
-	faultsMu sync.RWMutex
-	faults   map[string]Fault
-	rngMu    sync.Mutex
-	rng      *mathrand.Rand
+	// faultsMu guards faults and their attempt counts, which every faulted request changes.
+	faultsMu sync.Mutex
+	faults   map[string]*faultEntry
 
 	rec recorder
 
@@ -84,9 +85,33 @@ func WithRateLimit(perSecond int) Option {
 
 // WithSeed seeds the randomness of fault injection, to replay a run whose Seed is known.
 // Without it every Server draws a fresh random seed, so that tests under faults cannot
-// pass only because one lucky sequence was fixed.
+// pass only because one lucky draw was fixed. Test helpers take the seed from the
+// LINEMOCK_SEED environment variable (see SeedFromEnv).
 func WithSeed(seed int64) Option {
 	return func(s *Server) { s.seed = seed }
+}
+
+// SeedEnv is the environment variable that replays a test run's faults: the test helpers
+// of this module (linemocktest.Start, and the helpers of internal/linemock's own tests)
+// give every mock they start the seed it holds, so that
+//
+//	LINEMOCK_SEED=1234 go test -run '^TestAccReliability_faultStorm$' ./internal/provider/
+//
+// replays the faults of the run that logged "linemock seed 1234".
+const SeedEnv = "LINEMOCK_SEED"
+
+// SeedFromEnv returns the seed that LINEMOCK_SEED holds: ok is false when it is unset or
+// empty, and err says what is wrong when it is not a whole number.
+func SeedFromEnv() (seed int64, ok bool, err error) {
+	v := strings.TrimSpace(os.Getenv(SeedEnv))
+	if v == "" {
+		return 0, false, nil
+	}
+	seed, err = strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, false, fmt.Errorf("%s=%q: want a whole number, the seed a test logged", SeedEnv, v)
+	}
+	return seed, true, nil
 }
 
 // WithLatency adds d to every LINE request (the token endpoint included, /_mock/ controls
@@ -113,7 +138,7 @@ func New(f *Fixture, opts ...Option) (*Server, error) {
 		tokenList:    f.AccessTokens,
 		channelList:  f.Channels,
 		macKey:       make([]byte, 32),
-		faults:       map[string]Fault{},
+		faults:       map[string]*faultEntry{},
 		closed:       make(chan struct{}),
 	}
 	_, _ = rand.Read(s.macKey) // crypto/rand.Read never fails (Go 1.24+)
@@ -121,7 +146,6 @@ func New(f *Fixture, opts ...Option) (*Server, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
-	s.rng = mathrand.New(mathrand.NewPCG(uint64(s.seed), 0x6c696e656d6f636b)) // "linemock"
 	for _, t := range f.AccessTokens {
 		s.accessTokens[t] = struct{}{}
 	}
@@ -165,8 +189,9 @@ func randomSeed() int64 {
 }
 
 // Seed returns the seed of fault injection: the one given to WithSeed, or the fresh one
-// drawn by New. Log it when a test under faults fails; WithSeed(Seed()) replays the same
-// draws for the same sequence of requests.
+// drawn by New. Log it when a test under faults fails: WithSeed(Seed()) replays the same
+// faults for the same requests, in any order of arrival, since each fault is decided by
+// the seed and the request itself (its path and its attempt number there; see Fault).
 func (s *Server) Seed() int64 { return s.seed }
 
 // SetRateLimit sets LINE's per-endpoint limit to perSecond requests per second, at once
@@ -243,7 +268,7 @@ func isCleanPath(p string) bool {
 // recorded with Endpoint "" and gets no auth check, rate limit or fault.
 func (s *Server) serveUnrouted(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	arrived := s.clock.Now()
-	sw := &statusWriter{ResponseWriter: w, onStatus: func(st int) { s.rec.add(r, "", st, false, arrived) }}
+	sw := &statusWriter{ResponseWriter: w, onStatus: func(st int) { s.rec.add(r, Request{Status: st, Time: arrived}) }}
 	writeError(sw, status, msg)
 }
 
@@ -257,24 +282,25 @@ func (s *Server) serveUnrouted(w http.ResponseWriter, r *http.Request, status in
 func (s *Server) serveEndpoint(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	arrived := s.clock.Now()
 	recorded, lost := false, false
+	var p faultPlan
 	sw := &statusWriter{ResponseWriter: w, onStatus: func(st int) {
 		recorded = true
-		s.rec.add(r, ep.name, st, lost, arrived)
+		s.rec.add(r, Request{Endpoint: ep.name, Status: st, Lost: lost, Attempt: p.attempt, Time: arrived})
 	}}
 	defer func() {
 		if !recorded { // the client gave up before any answer
-			s.rec.add(r, ep.name, 0, false, arrived)
+			s.rec.add(r, Request{Endpoint: ep.name, Attempt: p.attempt, Time: arrived})
 		}
 	}()
 
 	if !s.sleep(r.Context(), s.latency) {
 		return
 	}
-	f := s.faultFor(ep.name)
-	if !s.injectFault(f, sw, r) {
+	p = s.planFault(ep, r)
+	if !s.injectFault(p, sw, r) {
 		return
 	}
-	if f.LostResponse > 0 && s.draw() < f.LostResponse {
+	if p.lost {
 		// The request is carried out in full (a leave leaves, a push is sent), but its
 		// answer never reaches the client: what a client sees when a connection drops or
 		// a proxy fails after LINE acted.
