@@ -5,12 +5,12 @@ package e2e
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 	"github.com/tf-line/terraform-provider-line/internal/tfharness"
 )
 
@@ -49,17 +49,12 @@ type workspace struct {
 	mock *linemock.Server
 }
 
-func newWorkspace(t *testing.T, fixture *linemock.Fixture) *workspace {
+// newWorkspace starts a workspace whose provider talks to a mock with the fixture (the demo
+// fixture when nil) and opts. Its faults' seed comes from LINEMOCK_SEED when set, and is
+// logged at the end of the test with the command that replays it.
+func newWorkspace(t *testing.T, fixture *linemock.Fixture, opts ...linemock.Option) *workspace {
 	t.Helper()
-	if fixture == nil {
-		fixture = linemock.DemoFixture()
-	}
-	mock, err := linemock.New(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(mock)
-	t.Cleanup(func() { mock.Close(); ts.Close() })
+	mock, ts := linemocktest.Start(t, fixture, opts...)
 	ws, err := tfharness.NewWorkspace(t.TempDir(), terraformPath, pluginDir, "LINE_API_ENDPOINT="+ts.URL)
 	if err != nil {
 		t.Fatal(err)

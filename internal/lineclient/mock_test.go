@@ -2,23 +2,18 @@ package lineclient
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // Against the mock LINE API, whose issued tokens expire after 15 minutes of its clock: with
 // the same clock moving under both, the client renews its token before LINE would refuse it.
 func TestStatelessTokenRenewalAgainstTheMock(t *testing.T) {
 	clock := linemock.NewManualClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	mock, err := linemock.New(linemock.DemoFixture(), linemock.WithClock(clock))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(mock)
-	t.Cleanup(func() { mock.Close(); ts.Close() })
+	mock, ts := linemocktest.Start(t, nil, linemock.WithClock(clock))
 
 	c, err := New(Config{Endpoint: ts.URL, ChannelID: linemock.DemoChannelID, ChannelSecret: linemock.DemoChannelSecret, Now: clock.Now})
 	if err != nil {

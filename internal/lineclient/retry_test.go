@@ -79,6 +79,7 @@ func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
 			start := time.Now()
 			_, err := c.GroupSummary(ctx, groupID)
 			elapsed := time.Since(start)
+			t.Logf("returned after %s and %d requests", elapsed.Round(time.Millisecond), f.requests.Load())
 			if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want the deadline", err)
 			}
@@ -96,8 +97,16 @@ func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
 			if got := f.requests.Load(); got <= 1 {
 				t.Fatalf("%d requests, want more than max_retries+1: the rate limit is retried until the deadline", got)
 			}
-			if elapsed > 20*time.Second {
-				t.Fatalf("returned %s after the start, want about the 1.5s deadline", elapsed)
+			// About the 1.5s deadline, both ways: a client that gave up after a few attempts
+			// and called it the deadline would return at once. Only a wait that could not fit
+			// the deadline may end the call before it: a backoff of at most 5ms here, or, with
+			// the adaptive limiter at its floor of one request a second, a queue of up to 1s.
+			least := 1500*time.Millisecond - 100*time.Millisecond
+			if !fixed {
+				least = 1500*time.Millisecond - time.Second - 100*time.Millisecond
+			}
+			if elapsed < least || elapsed > 20*time.Second {
+				t.Fatalf("returned %s after the start, want about the 1.5s deadline (at least %s)", elapsed, least)
 			}
 		})
 	}
@@ -365,9 +374,14 @@ func TestFailingTokenEndpointIsAskedOncePerIssuance(t *testing.T) {
 			if got := f.requests.Load(); got != 2 {
 				t.Fatalf("%d token requests for 20 concurrent reads with max_retries 1, want 2", got)
 			}
-			// Two attempts of at most 200ms each: generous, far below a wait per reader.
-			if elapsed := time.Since(start); elapsed > 10*time.Second {
-				t.Fatalf("failed after %s", elapsed)
+			// Two attempts of at most 200ms each: generous, far below a wait per reader. A
+			// hung endpoint is waited for 200ms per attempt, no less.
+			least := time.Duration(0)
+			if hang {
+				least = 2 * 200 * time.Millisecond
+			}
+			if elapsed := time.Since(start); elapsed < least || elapsed > 10*time.Second {
+				t.Fatalf("failed after %s, want between %s and 10s", elapsed, least)
 			}
 		})
 	}
@@ -406,8 +420,9 @@ func TestTokenWaitersHonourTheirOwnContexts(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the short caller's deadline", err)
 	}
-	if elapsed := time.Since(start); elapsed > 30*time.Second {
-		t.Fatalf("the short caller waited %s", elapsed)
+	// Its 100ms deadline (made just before start), no less: the issuance was still going on.
+	if elapsed := time.Since(start); elapsed < 90*time.Millisecond || elapsed > 30*time.Second {
+		t.Fatalf("the short caller waited %s, want its 100ms deadline", elapsed)
 	}
 	close(gate)
 	if err := <-patient; err != nil {

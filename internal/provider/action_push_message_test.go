@@ -2,11 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -258,23 +255,11 @@ func TestAccPushMessageAction_unauthorized(t *testing.T) {
 
 // TestAccPushMessageAction_lostAnswerPostsOnce: LINE carries out the push but its answer is
 // lost (500). The retry carries the same retry key, LINE answers 409, and the push counts as
-// delivered: one message, two requests. The fault is lifted once the first push is carried
-// out, before its answer leaves, so the story is the same on every run.
+// delivered: one message, two requests. Only the first attempt's answer is lost (First: 1),
+// so the story is the same on every run.
 func TestAccPushMessageAction_lostAnswerPostsOnce(t *testing.T) {
-	srv, err := linemock.New(linemock.DemoFixture())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.SetFault(linemock.EndpointPushMessage, linemock.Fault{LostResponse: 1})
-	var once sync.Once
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		srv.ServeHTTP(w, r) // a small answer stays buffered until this handler returns
-		if r.URL.Path == "/v2/bot/message/push" {
-			once.Do(func() { srv.SetFault(linemock.EndpointPushMessage, linemock.Fault{}) })
-		}
-	}))
-	t.Cleanup(func() { srv.Close(); ts.Close() })
-	mock := &mockLINE{Server: srv, URL: ts.URL}
+	mock := newMockLINE(t, nil)
+	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{LostResponse: 1, First: 1})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -297,18 +282,19 @@ func TestAccPushMessageAction_lostAnswerPostsOnce(t *testing.T) {
 	}
 }
 
-// TestAccPushMessageAction_lostAnswersAtRandom: every other answer of the push endpoint is
-// lost, at random (fresh draws on every run). Whatever the draws, the message is posted
-// exactly once, every attempt carries the same key, and the last answer is the 200 of a
-// first attempt or LINE's 409 for the key it accepted.
+// TestAccPushMessageAction_lostAnswersAtRandom: the push endpoint's answers are lost at
+// random, half of them, but never after a chat's 20th attempt (First: 20), and the action
+// may retry 20 times: so for every draw of the seed (logged by newMockLINE; LINEMOCK_SEED
+// replays it) the message is posted exactly once, every attempt carries the same key, and
+// the last answer is the 200 of a first attempt or LINE's 409 for the key it accepted. Only
+// what holds for every draw is asserted.
 func TestAccPushMessageAction_lostAnswersAtRandom(t *testing.T) {
 	mock := newMockLINE(t, nil)
-	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{LostResponse: 0.5})
+	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{LostResponse: 0.5, First: 20})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		TerraformVersionChecks:   actionsSupported,
 		Steps: []resource.TestStep{{
-			// 20 retries: all 21 answers lost has a chance of one in two million.
 			Config: strings.Replace(notifyConfig(mock, "v1", "Deployed v1"), "\n}\n", "\n  max_retries = 20\n}\n", 1),
 			Check:  pushedTexts(mock, linemock.DemoGroupOps+": Deployed v1"),
 		}},

@@ -3,17 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // TestMain starts every test from an environment without LINE_ variables: the in-process
@@ -40,22 +41,23 @@ type mockLINE struct {
 	URL string
 }
 
-// newMockLINE starts a mock with the fixture (the demo fixture when nil) for one test.
-func newMockLINE(t *testing.T, fixture *linemock.Fixture) *mockLINE {
+// newMockLINE starts a mock with the fixture (the demo fixture when nil) and opts for one
+// test. Its faults' seed comes from LINEMOCK_SEED when set, and is logged at the end of the
+// test with the command that replays it (see linemocktest.Start).
+func newMockLINE(t *testing.T, fixture *linemock.Fixture, opts ...linemock.Option) *mockLINE {
 	t.Helper()
-	if fixture == nil {
-		fixture = linemock.DemoFixture()
-	}
-	srv, err := linemock.New(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		srv.Close()
-		ts.Close()
-	})
+	srv, ts := linemocktest.Start(t, fixture, opts...)
 	return &mockLINE{Server: srv, URL: ts.URL}
+}
+
+// tookWithin fails the test unless took lies between least and most. least is what the code
+// must spend (a deadline it waits for, attempts of request_timeout each), so that stopping
+// early fails as surely as hanging; most is generous, for a loaded two-core machine.
+func tookWithin(t *testing.T, what string, took, least, most time.Duration) {
+	t.Helper()
+	if took < least || took > most {
+		t.Errorf("%s took %s, want between %s and %s", what, took.Round(10*time.Millisecond), least, most)
+	}
 }
 
 // config prefixes a configuration with a provider block that points at this mock.

@@ -25,13 +25,12 @@ resource "line_bot_membership" "ops" {
 }`)
 }
 
-// sinceAtMost fails the test when more than bound passed since *start: a bound generous enough
-// for a loaded machine, far below the hour that a hung request would take without a deadline.
-func sinceAtMost(t *testing.T, start *time.Time, bound time.Duration) {
+// deadlineStep checks the time since *start of a step that ends at a 2s deadline: at least
+// the deadline (ending sooner would not be the deadline), at most a minute, generous for a
+// loaded machine and far below the hour that a hung request would take without a deadline.
+func deadlineStep(t *testing.T, start *time.Time) {
 	t.Helper()
-	if took := time.Since(*start); took > bound {
-		t.Errorf("the step took %s, want at most %s", took.Round(time.Second), bound)
-	}
+	tookWithin(t, "the step", time.Since(*start), 2*time.Second, time.Minute)
 }
 
 // LINE does not answer: the create ends at its deadline with an error that names it and says
@@ -53,7 +52,7 @@ func TestAccBotMembershipResource_createDeadline(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					sinceAtMost(t, &start, time.Minute)
+					deadlineStep(t, &start)
 					mock.ClearFaults()
 				},
 				Config: mock.config(``),
@@ -98,7 +97,7 @@ func TestAccBotMembershipResource_deleteDeadline(t *testing.T) {
 			{
 				// Still in state: with LINE answering again, the configuration plans no change.
 				PreConfig: func() {
-					sinceAtMost(t, &start, time.Minute)
+					deadlineStep(t, &start)
 					mock.ClearFaults()
 				},
 				Config:   config,
@@ -112,22 +111,29 @@ func TestAccBotMembershipResource_deleteDeadline(t *testing.T) {
 func TestAccBotMembershipResource_readDeadline(t *testing.T) {
 	mock := newMockLINE(t, nil)
 	config := membershipWithTimeouts(mock, `read = "2s"`)
+	var start time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		CheckDestroy:             checkBotLeft(t, mock, linemock.DemoGroupOps),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: func() { mock.SetFault(linemock.EndpointGroupSummary, linemock.Fault{Hang: true}) },
-				Config:    config,
-				PlanOnly:  true,
+				PreConfig: func() {
+					mock.SetFault(linemock.EndpointGroupSummary, linemock.Fault{Hang: true})
+					start = time.Now()
+				},
+				Config:   config,
+				PlanOnly: true,
 				ExpectError: wrapped(`Unable to tell whether the bot is still in group chat ` + linemock.DemoGroupOps +
 					`.*the read deadline of 2s passed.*timeouts \{ read = "4s" \}`),
 			},
 			{
-				PreConfig: mock.ClearFaults,
-				Config:    config,
-				PlanOnly:  true,
+				PreConfig: func() {
+					deadlineStep(t, &start)
+					mock.ClearFaults()
+				},
+				Config:   config,
+				PlanOnly: true,
 			},
 		},
 	})
