@@ -5,6 +5,7 @@
 #   scripts/tools.sh goreleaser        release builds (make release-check; CI uses goreleaser-action)
 #   scripts/tools.sh actionlint        GitHub Actions workflow checks (make actionlint)
 #   scripts/tools.sh tfplugindocs      documentation generator
+#   scripts/tools.sh gremlins          mutation testing (make mutate)
 #
 # Only the path goes to stdout, so callers can write "$(scripts/tools.sh golangci-lint) run ./...".
 # Each binary is kept as bin/<name>-<version> in the cache folder: changing a pin below installs the
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 golangci-lint|goreleaser|actionlint|tfplugindocs" >&2
+  echo "usage: $0 golangci-lint|goreleaser|actionlint|tfplugindocs|gremlins" >&2
   exit 2
 }
 
@@ -26,6 +27,7 @@ case "$name" in
   goreleaser)    pkg=github.com/goreleaser/goreleaser/v2                    version=v2.16.0 ;;
   actionlint)    pkg=github.com/rhysd/actionlint/cmd/actionlint             version=v1.7.12 ;;
   tfplugindocs)  pkg=github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs version=v0.25.0 ;;
+  gremlins)      pkg=github.com/go-gremlins/gremlins/cmd/gremlins             version=v0.6.0 ;;
   *) usage ;;
 esac
 
