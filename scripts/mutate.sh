@@ -56,4 +56,4 @@ for r in ${MUTATE_REQUIRE:-}; do
   require+=(-require "$r")
 done
 echo "mutate: all done in $((SECONDS - start))s" >&2
-go run ./internal/cmd/mutationreport -out "$out" "${require[@]}" "${args[@]}"
+go run ./internal/cmd/mutationreport -out "$out" -equivalent scripts/mutation-equivalents.txt "${require[@]}" "${args[@]}"

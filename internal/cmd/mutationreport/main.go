@@ -13,6 +13,17 @@
 // timeout: run it again), by file and line, with the mutator and the line's code.
 //
 // -require DIR=PERCENT exits 1 when DIR's efficacy is below PERCENT, after writing the report.
+//
+// -equivalent FILE names the mutants that lived because no test can tell them from the code
+// (equivalent mutants), one a line:
+//
+//	internal/lineclient/transport.go | CONDITIONALS_BOUNDARY | if wait >= max { | why no test can tell
+//
+// the file, the mutator, the mutated line's code (trimmed, as the report quotes it, so that
+// the entry survives edits that move the line) and the reason; "#" starts a comment. They are
+// listed apart with their reasons, and still count as lived in the efficacy: the report also
+// gives the efficacy without them. An entry that matches no surviving mutant is reported, so
+// that the file does not outlive the code.
 package main
 
 import (
@@ -67,6 +78,8 @@ type pkg struct {
 	Name    string
 	Mutants []mutant
 	Elapsed float64 // seconds
+	// Equivalent holds the lived mutants that -equivalent names, with the reason.
+	Equivalent map[mutant]string
 }
 
 func (p pkg) count(status string) int {
@@ -82,6 +95,15 @@ func (p pkg) count(status string) int {
 // Efficacy is killed / (killed + lived), in percent; 0 with no mutant tested.
 func (p pkg) Efficacy() float64 {
 	k, l := p.count(killed), p.count(lived)
+	if k+l == 0 {
+		return 0
+	}
+	return 100 * float64(k) / float64(k+l)
+}
+
+// EfficacyWithoutEquivalents is killed / (killed + lived - equivalent), in percent.
+func (p pkg) EfficacyWithoutEquivalents() float64 {
+	k, l := p.count(killed), p.count(lived)-len(p.Equivalent)
 	if k+l == 0 {
 		return 0
 	}
@@ -121,11 +143,18 @@ func (r requirements) Set(v string) error {
 
 func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("mutationreport", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // the error is returned, and printed by main
 	out := fs.String("out", "", "write the report in Markdown to this file too")
 	root := fs.String("root", ".", "the module root, to quote the mutated lines")
+	equivalentFile := fs.String("equivalent", "", "a file listing the equivalent mutants (file | mutator | code | reason)")
 	require := requirements{}
 	fs.Var(require, "require", "DIR=PERCENT: fail when DIR's efficacy is below PERCENT (repeatable)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return nil
+		}
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -143,9 +172,19 @@ func run(args []string, stdout io.Writer) error {
 		}
 		pkgs = append(pkgs, p)
 	}
+	lines := &sourceLines{root: *root}
+	if *equivalentFile != "" {
+		unused, err := markEquivalents(pkgs, *equivalentFile, lines)
+		if err != nil {
+			return err
+		}
+		for _, e := range unused {
+			fmt.Fprintf(stdout, "%s: no surviving mutant matches %q\n", *equivalentFile, e)
+		}
+	}
 	fmt.Fprint(stdout, summary(pkgs))
 	if *out != "" {
-		if err := os.WriteFile(*out, []byte(markdown(pkgs, *root)), 0o644); err != nil {
+		if err := os.WriteFile(*out, []byte(markdown(pkgs, lines)), 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "\nThe surviving mutants are listed in %s.\n", *out)
@@ -189,21 +228,82 @@ func load(name, path string) (pkg, error) {
 	return p, nil
 }
 
+// equivalence is one entry of the -equivalent file.
+type equivalence struct {
+	file, mutator, code, reason string
+	used                        bool
+}
+
+// markEquivalents fills each package's Equivalent from the entries of file, and returns the
+// entries that matched no lived mutant.
+func markEquivalents(pkgs []pkg, file string, lines *sourceLines) ([]string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var entries []*equivalence
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, "|", 4)
+		for j := range parts {
+			parts[j] = strings.TrimSpace(parts[j])
+		}
+		if len(parts) != 4 || slices.Contains(parts, "") {
+			return nil, fmt.Errorf("%s:%d: want file | mutator | code | reason", file, i+1)
+		}
+		entries = append(entries, &equivalence{file: parts[0], mutator: parts[1], code: parts[2], reason: parts[3]})
+	}
+	for i := range pkgs {
+		p := &pkgs[i]
+		for _, m := range p.Mutants {
+			if m.Status != lived {
+				continue
+			}
+			code := quote(lines.get(m.File, m.Line))
+			for _, e := range entries {
+				if e.file == m.File && e.mutator == m.Type && e.code == code {
+					if p.Equivalent == nil {
+						p.Equivalent = map[mutant]string{}
+					}
+					p.Equivalent[m] = e.reason
+					e.used = true
+					break
+				}
+			}
+		}
+	}
+	var unused []string
+	for _, e := range entries {
+		if !e.used {
+			unused = append(unused, e.file+" | "+e.mutator+" | "+e.code)
+		}
+	}
+	return unused, nil
+}
+
+// quote is a line of code as the report shows it: trimmed, with backquotes made quotes.
+func quote(line string) string {
+	return strings.ReplaceAll(strings.TrimSpace(line), "`", "'")
+}
+
 // summary is the table printed at the end of make mutate.
 func summary(pkgs []pkg) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %7s %7s %6s %9s %10s %11s %9s %9s %8s\n",
-		"package", "mutants", "killed", "lived", "timed out", "not viable", "not covered", "efficacy", "coverage", "time")
+	fmt.Fprintf(&b, "%-20s %7s %7s %6s %10s %9s %10s %11s %9s %9s %8s\n",
+		"package", "mutants", "killed", "lived", "equivalent", "timed out", "not viable", "not covered", "efficacy", "coverage", "time")
 	for _, p := range pkgs {
-		fmt.Fprintf(&b, "%-20s %7d %7d %6d %9d %10d %11d %8.1f%% %8.1f%% %7.0fs\n",
-			p.Name, len(p.Mutants), p.count(killed), p.count(lived), p.count(timedOut), p.count(notViable),
+		fmt.Fprintf(&b, "%-20s %7d %7d %6d %10d %9d %10d %11d %8.1f%% %8.1f%% %7.0fs\n",
+			p.Name, len(p.Mutants), p.count(killed), p.count(lived), len(p.Equivalent), p.count(timedOut), p.count(notViable),
 			p.count(notCovered), p.Efficacy(), p.Coverage(), p.Elapsed)
 	}
 	return b.String()
 }
 
 // markdown is MUTATION.md.
-func markdown(pkgs []pkg, root string) string {
+func markdown(pkgs []pkg, lines *sourceLines) string {
 	var b strings.Builder
 	b.WriteString(`# Mutation testing
 
@@ -214,41 +314,50 @@ which means no test notices that change. Efficacy is killed / (killed + lived); 
 is (killed + lived) / (killed + lived + not covered). Timed-out mutants made a test hang (or the
 machine was too busy for the timeout); they count in neither figure and are listed to check.
 gremlins counts a mutant that does not compile (such as ` + "`+`" + ` turned into ` + "`-`" + ` between strings) as
-killed.
+killed. Equivalent mutants (listed in ` + "`scripts/mutation-equivalents.txt`" + ` with the reason no test
+can tell them from the code) count as lived; the last column leaves them out.
 
 The provider's figures are for its unit-level code: acceptance tests need TF_ACC and a CLI and do
 not run, so code only they reach counts as not covered.
 
-| package | mutants | killed | lived | timed out | not viable | not covered | efficacy | mutant coverage |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|
+| package | mutants | killed | lived | equivalent | timed out | not viable | not covered | efficacy | mutant coverage | efficacy without equivalents |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 `)
 	for _, p := range pkgs {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.1f%% | %.1f%% |\n",
-			p.Name, len(p.Mutants), p.count(killed), p.count(lived), p.count(timedOut), p.count(notViable),
-			p.count(notCovered), p.Efficacy(), p.Coverage())
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d | %.1f%% | %.1f%% | %.1f%% |\n",
+			p.Name, len(p.Mutants), p.count(killed), p.count(lived), len(p.Equivalent), p.count(timedOut), p.count(notViable),
+			p.count(notCovered), p.Efficacy(), p.Coverage(), p.EfficacyWithoutEquivalents())
 	}
-	lines := sourceLines{root: root}
 	for _, p := range pkgs {
-		for _, status := range []string{lived, timedOut} {
+		for _, list := range []struct {
+			title string
+			keep  func(mutant) bool
+		}{
+			{"Surviving mutants", func(m mutant) bool { _, eq := p.Equivalent[m]; return m.Status == lived && !eq }},
+			{"Equivalent mutants", func(m mutant) bool { _, eq := p.Equivalent[m]; return eq }},
+			{"Timed-out mutants", func(m mutant) bool { return m.Status == timedOut }},
+		} {
 			var ms []mutant
 			for _, m := range p.Mutants {
-				if m.Status == status {
+				if list.keep(m) {
 					ms = append(ms, m)
 				}
 			}
 			if len(ms) == 0 {
 				continue
 			}
-			title := map[string]string{lived: "Surviving mutants", timedOut: "Timed-out mutants"}[status]
-			fmt.Fprintf(&b, "\n## %s: %s (%d)\n\n", p.Name, title, len(ms))
+			fmt.Fprintf(&b, "\n## %s: %s (%d)\n", p.Name, list.title, len(ms))
 			file := ""
 			for _, m := range ms {
 				if m.File != file {
 					file = m.File
 					fmt.Fprintf(&b, "\n`%s`\n\n", file)
 				}
-				code := strings.TrimSpace(lines.get(m.File, m.Line))
-				fmt.Fprintf(&b, "- %d:%d %s: `%s`\n", m.Line, m.Column, m.Type, strings.ReplaceAll(code, "`", "'"))
+				fmt.Fprintf(&b, "- %d:%d %s: `%s`", m.Line, m.Column, m.Type, quote(lines.get(m.File, m.Line)))
+				if reason, ok := p.Equivalent[m]; ok {
+					fmt.Fprintf(&b, " (%s)", reason)
+				}
+				b.WriteString("\n")
 			}
 		}
 	}

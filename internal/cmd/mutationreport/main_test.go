@@ -10,13 +10,15 @@ import (
 func TestReport(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "MUTATION.md")
 	var stdout strings.Builder
-	err := run([]string{"-out", out, "-root", "testdata", "internal/x=testdata/x.json"}, &stdout)
+	err := run([]string{"-out", out, "-root", "testdata", "-equivalent", "testdata/equivalents.txt", "internal/x=testdata/x.json"}, &stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 killed, 1 lived: efficacy 66.7%; 3 tested of 4 that are covered or not: 75%.
+	// 2 killed, 2 lived (one equivalent): efficacy 50%, 66.7% without the equivalent one;
+	// 4 tested of 5 that are tested or not covered: 80%.
 	for _, want := range []string{
-		"internal/x                 6       2      1         1          1           1     66.7%     75.0%      12s",
+		"internal/x                 7       2      2          1         1          1           1     50.0%     80.0%      12s",
+		"testdata/equivalents.txt: no surviving mutant matches \"internal/x/x.go | CONDITIONALS_NEGATION | return b\"",
 		"listed in " + out,
 	} {
 		if !strings.Contains(stdout.String(), want) {
@@ -28,37 +30,45 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"| internal/x | 6 | 2 | 1 | 1 | 1 | 1 | 66.7% | 75.0% |",
-		"## internal/x: Surviving mutants (1)\n\n\n`internal/x/x.go`\n\n- 4:7 CONDITIONALS_BOUNDARY: `if a > b {`\n",
-		"## internal/x: Timed-out mutants (1)\n\n\n`internal/x/x.go`\n\n- 10:34 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }`\n",
+		"| internal/x | 7 | 2 | 2 | 1 | 1 | 1 | 1 | 50.0% | 80.0% | 66.7% |",
+		"## internal/x: Surviving mutants (1)\n\n`internal/x/x.go`\n\n- 4:7 CONDITIONALS_BOUNDARY: `if a > b {`\n",
+		"## internal/x: Equivalent mutants (1)\n\n`internal/x/x.go`\n\n- 10:40 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }` (strings: a mutant that compiles nowhere)\n",
+		"## internal/x: Timed-out mutants (1)\n\n`internal/x/x.go`\n\n- 10:34 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }`\n",
 	} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("MUTATION.md lacks %q:\n%s", want, md)
 		}
 	}
-	if strings.Contains(string(md), "NOT COVERED") || strings.Contains(string(md), "INCREMENT_DECREMENT") {
-		t.Errorf("MUTATION.md lists mutants that were not covered:\n%s", md)
+	if strings.Contains(string(md), "INCREMENT_DECREMENT") || strings.Contains(string(md), "INVERT_NEGATIVES") {
+		t.Errorf("MUTATION.md lists mutants that were not covered or not viable:\n%s", md)
 	}
 }
 
 func TestRequire(t *testing.T) {
 	var stdout strings.Builder
-	if err := run([]string{"-require", "internal/x=66", "internal/x=testdata/x.json"}, &stdout); err != nil {
-		t.Errorf("efficacy 66.7%% against 66%%: %v", err)
+	if err := run([]string{"-require", "internal/x=50", "internal/x=testdata/x.json"}, &stdout); err != nil {
+		t.Errorf("efficacy 50%% against 50%%: %v", err)
 	}
-	err := run([]string{"-require", "internal/x=90", "-require", "internal/y=10", "internal/x=testdata/x.json"}, &stdout)
-	if err == nil || err.Error() != "internal/x: efficacy 66.7%, below the required 90.0%; internal/y: no results" {
+	// The target is on the efficacy with the equivalent mutants counted as lived.
+	err := run([]string{"-require", "internal/x=60", "-require", "internal/y=10", "-equivalent", "testdata/equivalents.txt", "internal/x=testdata/x.json"}, &stdout)
+	if err == nil || err.Error() != "internal/x: efficacy 50.0%, below the required 60.0%; internal/y: no results" {
 		t.Errorf("err = %v", err)
 	}
-	for _, bad := range [][]string{
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	if err := os.WriteFile(bad, []byte("internal/x/x.go | LIVED | if a > b {\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
 		{},
 		{"testdata/x.json"},
 		{"internal/x=testdata/missing.json"},
 		{"-require", "x=101", "internal/x=testdata/x.json"},
 		{"-require", "x", "internal/x=testdata/x.json"},
+		{"-equivalent", bad, "internal/x=testdata/x.json"},
+		{"-equivalent", "testdata/missing.txt", "internal/x=testdata/x.json"},
 	} {
-		if err := run(bad, &stdout); err == nil {
-			t.Errorf("run(%q) succeeded", bad)
+		if err := run(args, &stdout); err == nil {
+			t.Errorf("run(%q) succeeded", args)
 		}
 	}
 }
