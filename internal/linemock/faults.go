@@ -3,6 +3,7 @@ package linemock
 import (
 	"bytes"
 	"encoding/json"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"strings"
@@ -169,15 +170,14 @@ func (s *Server) planFault(ep *endpoint, r *http.Request) faultPlan {
 		return p
 	}
 	p.Fault = f
-	if f.Rate429 > 0 || f.Rate500 > 0 {
-		switch u := s.unit(key, n, drawStatus); {
-		case u < f.Rate429:
-			p.status = http.StatusTooManyRequests
-		case u < f.Rate429+f.Rate500:
-			p.status = http.StatusInternalServerError
-		}
+	// Draws are in [0, 1): a rate of 0 never applies, a rate of 1 always does.
+	switch u := s.unit(key, n, drawStatus); {
+	case u < f.Rate429:
+		p.status = http.StatusTooManyRequests
+	case u < f.Rate429+f.Rate500:
+		p.status = http.StatusInternalServerError
 	}
-	p.lost = p.status == 0 && f.LostResponse > 0 && s.unit(key, n, drawLost) < f.LostResponse
+	p.lost = p.status == 0 && s.unit(key, n, drawLost) < f.LostResponse
 	return p
 }
 
@@ -191,7 +191,8 @@ func attemptKey(ep *endpoint, r *http.Request) string {
 	if ep.name != EndpointPushMessage || r.Body == nil {
 		return key
 	}
-	data, _ := io.ReadAll(io.LimitReader(r.Body, maxPushBodyBytes+1))
+	// At most what the handler accepts; the rest, if any, stays for the handler to refuse.
+	data, _ := io.ReadAll(io.LimitReader(r.Body, maxPushBodyBytes))
 	r.Body = readCloser{io.MultiReader(bytes.NewReader(data), r.Body), r.Body}
 	var body struct {
 		To string `json:"to"`
@@ -209,12 +210,9 @@ type readCloser struct {
 // the stream: the same for the same request under the same seed, however requests
 // interleave.
 func (s *Server) unit(key string, attempt int, stream uint64) float64 {
-	h := uint64(14695981039346656037) // FNV-1a
-	for i := 0; i < len(key); i++ {
-		h ^= uint64(key[i])
-		h *= 1099511628211
-	}
-	x := mix64(mix64(mix64(uint64(s.seed))^h) ^ (uint64(attempt)<<2 | stream))
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(key)) // a hash.Hash never fails to write
+	x := mix64(mix64(mix64(uint64(s.seed))^h.Sum64()) ^ (uint64(attempt)<<2 | stream))
 	return float64(x>>11) / (1 << 53)
 }
 

@@ -118,11 +118,30 @@ func TestFaultsReplayInAnyOrder(t *testing.T) {
 			statuses[o[strings.Index(o, ": ")+2:]]++
 		}
 	}
-	// The run met every kind of fault (fixed seed: this is a fact about seed 20261125).
+	// The run met every kind of fault, and each path drew its own (fixed seed: these are facts
+	// about seed 20261125, which a hash that ignored the path would not give).
 	for _, kind := range []string{"429", "500", "500 lost"} {
 		if statuses[kind] == 0 {
 			t.Errorf("seed %d drew no %q: %v", seed, kind, statuses)
 		}
+	}
+	patterns := map[string]bool{}
+	for _, outcomes := range a {
+		var p strings.Builder
+		for _, o := range outcomes {
+			switch {
+			case strings.HasSuffix(o, " lost"):
+				p.WriteByte('L')
+			case strings.HasSuffix(o, ": 429"), strings.HasSuffix(o, ": 500"):
+				p.WriteString(o[len(o)-3:])
+			default:
+				p.WriteByte('-')
+			}
+		}
+		patterns[p.String()] = true
+	}
+	if len(patterns) < len(a) {
+		t.Errorf("%d paths drew only %d fault patterns: every path should draw its own", len(a), len(patterns))
 	}
 	if c := outcomes(t, seed+1, attempts, inTurn); fmt.Sprint(c) == fmt.Sprint(a) {
 		t.Errorf("seeds %d and %d drew the same faults", seed, seed+1)
@@ -329,6 +348,10 @@ func TestControlsFaultFirstAndEvery(t *testing.T) {
 	}
 	if n := len(body.Requests); n != 7 || body.Requests[2].Attempt != 3 || body.Requests[6].Attempt != 4 {
 		t.Errorf("recorded %+v; want attempts 1-3 then 1-4", body.Requests)
+	}
+	// A latency of 0 is no latency, not an error.
+	if a := ctl("PUT", "/_mock/faults/*", `{"latency":"0s","rate500":1}`); a.status != 200 || string(a.body) != `{"rate500":1}` {
+		t.Errorf("PUT latency 0s: %d %s", a.status, a.body)
 	}
 	for _, c := range []struct{ body, want string }{
 		{`{"rate429":1,"first":-1}`, "first -1: want a count of attempts"},

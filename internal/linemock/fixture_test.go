@@ -73,10 +73,14 @@ func TestParseFixtureRefusesMalformed(t *testing.T) {
 		change mutate
 		want   string
 	}{
-		{"unknown top-level field", func(m map[string]any) { m["tokens"] = []any{} }, `fixture: unknown field "tokens"`},
+		{"unknown top-level field", func(m map[string]any) { m["tokens"] = []any{} },
+			`fixture: unknown field "tokens" (known fields: "access_tokens", "channels", "verified", "bot", "users", "groups", "rooms")`},
 		{"miscased field", func(m map[string]any) { m["accessTokens"] = []any{"x"} }, `fixture: unknown field "accessTokens"`},
 		{"miscased group field", func(m map[string]any) { at(m, "groups", 0)["groupname"] = "x" }, `fixture: groups[0]: unknown field "groupname" (did you mean "groupName"?)`},
-		{"unknown bot field", func(m map[string]any) { bot(m)["language"] = "en" }, `fixture: bot: unknown field "language"`},
+		// As long as chatMode, but no other spelling of it.
+		{"unknown bot field", func(m map[string]any) { bot(m)["language"] = "en" }, `fixture: bot: unknown field "language" (known fields: "userId",`},
+		{"upper-cased bot field", func(m map[string]any) { bot(m)["MARKASREADMODE"] = "auto" }, `fixture: bot: unknown field "MARKASREADMODE" (did you mean "markAsReadMode"?)`},
+		{"lower-cased bot field", func(m map[string]any) { bot(m)["markasreadmode"] = "auto" }, `fixture: bot: unknown field "markasreadmode" (did you mean "markAsReadMode"?)`},
 		{"unknown user field", func(m map[string]any) { at(m, "users", 1)["statusMessage"] = "hi" }, `fixture: users[1]: unknown field "statusMessage"`},
 		{"unknown room field", func(m map[string]any) { at(m, "rooms", 0)["roomName"] = "r" }, `fixture: rooms[0]: unknown field "roomName"`},
 		{"unknown channel field", func(m map[string]any) { at(m, "channels", 0)["token"] = "r" }, `fixture: channels[0]: unknown field "token"`},
@@ -85,6 +89,7 @@ func TestParseFixtureRefusesMalformed(t *testing.T) {
 		{"no token and no channel", func(m map[string]any) { delete(m, "access_tokens"); delete(m, "channels") }, "fixture: no access_tokens and no channels"},
 		{"empty token", func(m map[string]any) { m["access_tokens"] = []any{""} }, "fixture: access_tokens[0]: must not be empty"},
 		{"token with a space", func(m map[string]any) { m["access_tokens"] = []any{"a b"} }, `fixture: access_tokens[0] "a b": must not contain whitespace`},
+		{"token with a leading space", func(m map[string]any) { m["access_tokens"] = []any{" ab"} }, `fixture: access_tokens[0] " ab": must not contain whitespace`},
 		{"duplicate token", func(m map[string]any) { m["access_tokens"] = []any{"a", "a"} }, `fixture: access_tokens[1] "a": duplicate of access_tokens[0]`},
 		{"channel ID not decimal", func(m map[string]any) { at(m, "channels", 0)["id"] = "abc" }, `fixture: channels[0].id "abc": must be a channel ID of decimal digits`},
 		{"channel without secret", func(m map[string]any) { delete(at(m, "channels", 0), "secret") }, "fixture: channels[0].secret: required"},
@@ -96,6 +101,8 @@ func TestParseFixtureRefusesMalformed(t *testing.T) {
 		{"bot without basicId", func(m map[string]any) { delete(bot(m), "basicId") }, "fixture: bot.basicId: required"},
 		{"bot basicId without @", func(m map[string]any) { bot(m)["basicId"] = "123abcde" }, `fixture: bot.basicId "123abcde": must start with "@"`},
 		{"bot premiumId without @", func(m map[string]any) { bot(m)["premiumId"] = "ops" }, `fixture: bot.premiumId "ops": must start with "@"`},
+		{"bot basicId only @", func(m map[string]any) { bot(m)["basicId"] = "@" }, `fixture: bot.basicId "@": must start with "@"`},
+		{"bot premiumId only @", func(m map[string]any) { bot(m)["premiumId"] = "@" }, `fixture: bot.premiumId "@": must start with "@"`},
 		{"bot without displayName", func(m map[string]any) { delete(bot(m), "displayName") }, "fixture: bot.displayName: required"},
 		{"bot without chatMode", func(m map[string]any) { delete(bot(m), "chatMode") }, "fixture: bot.chatMode: required"},
 		{"bot chatMode", func(m map[string]any) { bot(m)["chatMode"] = "on" }, `fixture: bot.chatMode "on": must be "chat" or "bot"`},
@@ -141,6 +148,20 @@ func TestParseFixtureRefusesMalformed(t *testing.T) {
 				t.Errorf("error %q\nwant it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// The shortest IDs LINE's rules allow: "@" and one character.
+func TestParseFixtureShortBotIDs(t *testing.T) {
+	m := minimalFixture()
+	bot := m["bot"].(map[string]any)
+	bot["basicId"], bot["premiumId"] = "@a", "@b"
+	f, err := ParseFixture(encode(t, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Bot.BasicID != "@a" || f.Bot.PremiumID != "@b" {
+		t.Errorf("bot %+v", f.Bot)
 	}
 }
 
@@ -300,7 +321,8 @@ func TestLoadFixture(t *testing.T) {
 func TestAddTeamGroups(t *testing.T) {
 	f := DemoFixture()
 	ids := f.AddTeamGroups(120)
-	if len(ids) != 120 || ids[0] == ids[119] {
+	// C followed by 0x7ea0000 upwards, as documented.
+	if len(ids) != 120 || ids[0] != "C00000000000000000000000007ea0000" || ids[119] != "C00000000000000000000000007ea0077" {
 		t.Fatalf("ids = %d, first %s, last %s", len(ids), ids[0], ids[119])
 	}
 	s, err := New(f)
