@@ -135,11 +135,16 @@ func TestCredentialsHint(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			hint := resolveCredentials(block(tc.block), env(tc.env)).hint()
+			c := resolveCredentials(block(tc.block), env(tc.env))
+			hint := c.hint()
 			for _, w := range tc.want {
 				if !strings.Contains(hint, w) {
 					t.Errorf("hint %q lacks %q", hint, w)
 				}
+			}
+			// Only credentials that were set and not used are named as such.
+			if len(c.shadowed) == 0 && strings.Contains(hint, "Not used") {
+				t.Errorf("hint %q names unused credentials, but none were set", hint)
 			}
 		})
 	}

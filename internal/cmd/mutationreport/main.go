@@ -313,7 +313,8 @@ package's tests run against it. A mutant the tests fail on is killed; one they p
 which means no test notices that change. Efficacy is killed / (killed + lived); mutant coverage
 is (killed + lived) / (killed + lived + not covered). Timed-out mutants made a test hang (or the
 machine was too busy for the timeout); they count in neither figure and are listed to check.
-gremlins counts a mutant that does not compile (such as ` + "`+`" + ` turned into ` + "`-`" + ` between strings) as
+A mutant that does not compile (such as ` + "`+`" + ` turned into ` + "`-`" + ` between strings) is not viable:
+` + "`scripts/mutate-go.sh`" + ` builds each mutant before its tests, since gremlins alone would count it as
 killed. Equivalent mutants (listed in ` + "`scripts/mutation-equivalents.txt`" + ` with the reason no test
 can tell them from the code) count as lived; the last column leaves them out.
 
