@@ -28,6 +28,13 @@ const (
 // SubstitutionKeyPattern is what LINE accepts as a placeholder's key in a text message v2.
 var SubstitutionKeyPattern = regexp.MustCompile(`^[a-zA-Z0-9_]{1,20}$`)
 
+// RetryKeyPattern is what LINE takes as an X-Line-Retry-Key: a UUID in hexadecimal digits,
+// of any version.
+var RetryKeyPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// RetryKeyFormat describes RetryKeyPattern in words.
+const RetryKeyFormat = "a UUID: 32 hexadecimal digits in groups of 8, 4, 4, 4 and 12, joined by hyphens"
+
 // TemplateProblem is one reason LINE would refuse a text message v2 and its mentions.
 type TemplateProblem struct {
 	// Placeholder is set for a problem with the text's placeholder {Key}; Mention for one
@@ -110,12 +117,43 @@ func parseTemplate(text string) ([]templatePart, *TemplateProblem) {
 func charIndex(s string, i int) int { return len([]rune(s[:i])) + 1 }
 
 // CheckTextV2 checks a text message v2 and its mentions (placeholder key → MentionAll or a
-// user ID) before anything is sent: the braces pair up; every placeholder's key matches
-// SubstitutionKeyPattern and has a mention; every mention's key matches it too and is used;
-// every target is MentionAll or a user ID; at most MaxMentions placeholders. LINE itself
-// accepts an unused mention; refusing it catches a misspelt placeholder. It returns nil or a
-// *TemplateError.
+// user ID) before anything is sent: CheckMentions and CheckTemplate together. It returns nil
+// or a *TemplateError.
 func CheckTextV2(text string, mentions map[string]string) error {
+	problems := append(CheckMentions(mentions), CheckTemplate(text, slices.Collect(maps.Keys(mentions)))...)
+	if len(problems) > 0 {
+		return &TemplateError{Problems: problems}
+	}
+	return nil
+}
+
+// CheckMentions checks mentions on their own: every key matches SubstitutionKeyPattern,
+// every target is MentionAll or a user ID, and there are at most MaxMentions.
+func CheckMentions(mentions map[string]string) []TemplateProblem {
+	var problems []TemplateProblem
+	for _, key := range slices.Sorted(maps.Keys(mentions)) {
+		target := mentions[key]
+		switch {
+		case !SubstitutionKeyPattern.MatchString(key):
+			problems = append(problems, TemplateProblem{Key: key, Mention: true, Reason: "has a key other than 1 to 20 " +
+				"letters, digits and underscores"})
+		case target != MentionAll && checkUserID(target) != nil:
+			problems = append(problems, TemplateProblem{Key: key, Mention: true, Reason: fmt.Sprintf("mentions %s: "+
+				"give %q (everyone), or %s", quoteShort(target), MentionAll, UserIDFormat)})
+		}
+	}
+	if len(mentions) > MaxMentions {
+		problems = append(problems, TemplateProblem{Mention: true, Reason: fmt.Sprintf("are %d: LINE allows at most %d",
+			len(mentions), MaxMentions)})
+	}
+	return problems
+}
+
+// CheckTemplate checks a text message v2 against the keys of its mentions: the braces pair
+// up; every placeholder's key matches SubstitutionKeyPattern and has a mention; every
+// mention of a well-formed key is used; at most MaxMentions placeholders, each use counting.
+// LINE itself accepts an unused mention; refusing it catches a misspelt placeholder.
+func CheckTemplate(text string, mentionKeys []string) []TemplateProblem {
 	var problems []TemplateProblem
 	parts, bad := parseTemplate(text)
 	used := map[string]bool{}
@@ -129,13 +167,13 @@ func CheckTextV2(text string, mentions map[string]string) error {
 			continue
 		}
 		used[p.key] = true
-		switch _, ok := mentions[p.key]; {
+		switch {
 		case !SubstitutionKeyPattern.MatchString(p.key):
-			problems = append(problems, TemplateProblem{Placeholder: true, Key: p.key, Reason: "has a key other than 1 to 20 letters, digits " +
-				"and underscores: write '{{' and '}}' for literal braces"})
-		case !ok:
-			problems = append(problems, TemplateProblem{Placeholder: true, Key: p.key, Reason: "has no mention: add it to the mentions, or " +
-				"write '{{' and '}}' for literal braces"})
+			problems = append(problems, TemplateProblem{Placeholder: true, Key: p.key, Reason: "has a key other than 1 to " +
+				"20 letters, digits and underscores: write '{{' and '}}' for literal braces"})
+		case !slices.Contains(mentionKeys, p.key):
+			problems = append(problems, TemplateProblem{Placeholder: true, Key: p.key, Reason: "has no mention: add it to " +
+				"the mentions, or write '{{' and '}}' for literal braces"})
 		}
 	}
 	if bad != nil {
@@ -145,28 +183,15 @@ func CheckTextV2(text string, mentions map[string]string) error {
 		problems = append(problems, TemplateProblem{Reason: fmt.Sprintf("has %d placeholders: LINE allows at most %d "+
 			"mentions in a message, each use of a placeholder counting once", placeholders, MaxMentions)})
 	}
-	for _, key := range slices.Sorted(maps.Keys(mentions)) {
-		target := mentions[key]
-		switch {
-		case !SubstitutionKeyPattern.MatchString(key):
-			problems = append(problems, TemplateProblem{Key: key, Mention: true, Reason: "has a key other than 1 to 20 " +
-				"letters, digits and underscores"})
-		case target != MentionAll && checkUserID(target) != nil:
-			problems = append(problems, TemplateProblem{Key: key, Mention: true, Reason: fmt.Sprintf("mentions %s, "+
-				"which is neither %q nor a user ID (%s)", quoteShort(target), MentionAll, UserIDFormat)})
-		case bad == nil && !used[key]:
-			problems = append(problems, TemplateProblem{Key: key, Mention: true, Reason: "is not used: the text has no " +
-				"{" + key + "} placeholder"})
+	if bad == nil {
+		for _, key := range slices.Sorted(slices.Values(mentionKeys)) {
+			if SubstitutionKeyPattern.MatchString(key) && !used[key] {
+				problems = append(problems, TemplateProblem{Key: key, Mention: true, Reason: "is not used: the text has no " +
+					"{" + key + "} placeholder"})
+			}
 		}
 	}
-	if len(mentions) > MaxMentions {
-		problems = append(problems, TemplateProblem{Mention: true, Reason: fmt.Sprintf("are %d: LINE allows at most %d",
-			len(mentions), MaxMentions)})
-	}
-	if len(problems) > 0 {
-		return &TemplateError{Problems: problems}
-	}
-	return nil
+	return problems
 }
 
 // textV2Message builds the SDK's text message v2 for a checked template.

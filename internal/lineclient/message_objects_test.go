@@ -30,8 +30,8 @@ func TestCheckTextV2(t *testing.T) {
 		{"empty placeholder", "{} {x}", map[string]string{"x": MentionAll}, []string{`placeholder {} has a key other than`}},
 		{"mention key of another form", "hi", map[string]string{"on call": MentionAll}, []string{`mention "on call" has a key other than`}},
 		{"mention key too long", "{" + strings.Repeat("k", 21) + "}", map[string]string{strings.Repeat("k", 21): MentionAll},
-			[]string{`placeholder {` + strings.Repeat("k", 21) + `} has a key other than`, `mention "` + strings.Repeat("k", 21) + `" has a key other than`}},
-		{"target neither all nor a user", "{a}", map[string]string{"a": "everyone"}, []string{`mention "a" mentions "everyone", which is neither "all" nor a user ID`}},
+			[]string{`mention "` + strings.Repeat("k", 21) + `" has a key other than`, `placeholder {` + strings.Repeat("k", 21) + `} has a key other than`}},
+		{"target neither all nor a user", "{a}", map[string]string{"a": "everyone"}, []string{`mention "a" mentions "everyone": give "all" (everyone), or "U" followed by 32`}},
 		{"a group as the target", "{a}", map[string]string{"a": groupID}, []string{`mention "a" mentions "` + groupID + `"`}},
 		{"unpaired {", "{all} costs {", all, []string{`the text has a '{' at character 13 without a '}' after it`}},
 		{"unpaired }", "{all} 🚀 done}", all, []string{`the text has a '}' at character 13 without a '{' before it`}},
@@ -183,9 +183,13 @@ func TestPushRefusesBadMessagesBeforeAnyRequest(t *testing.T) {
 		"six messages":         {Chat: GroupChat(groupID), Messages: []json.RawMessage{sticker, sticker, sticker, sticker, sticker, sticker}},
 		"not an object":        {Chat: GroupChat(groupID), Messages: []json.RawMessage{json.RawMessage(`"hi"`)}},
 		"neither text nor any": {Chat: GroupChat(groupID)},
+		"retry key not a UUID": {Chat: GroupChat(groupID), Text: "hi", RetryKey: "run-42"},
 	} {
 		if _, err := c.Push(context.Background(), p); err == nil {
 			t.Errorf("%s: Push went through", name)
+		}
+		if p.RetryKey != "" {
+			continue // validate takes no retry key
 		}
 		if err := c.ValidatePush(context.Background(), p); err == nil {
 			t.Errorf("%s: ValidatePush went through", name)

@@ -126,8 +126,11 @@ func (c *Client) Push(ctx context.Context, p Push) (PushResult, error) {
 	if err != nil {
 		return PushResult{}, err
 	}
-	if p.RetryKey == "" {
+	switch {
+	case p.RetryKey == "":
 		p.RetryKey = uuid.NewString()
+	case !RetryKeyPattern.MatchString(p.RetryKey):
+		return PushResult{}, &MessagesError{Reason: fmt.Sprintf("the retry key %s is not %s", quoteShort(p.RetryKey), RetryKeyFormat)}
 	}
 	// customAggregationUnits stays nil: the SDK sends it as null, which LINE accepts, and it
 	// is only for corporate users who applied for it.
