@@ -244,7 +244,7 @@ func TestAccPushMessageAction_refusedByLINEAtPlan(t *testing.T) {
 		{flex(`, body = { type = "box", layout = "vertical", contents = [{ type = "text", text = "ok" }, { type = "spacer", size = "sm" }] }`),
 			`LINE refuses the message.*messages_json = jsonencode.*LINE's validate endpoint refuses messages_json, so LINE would refuse the push. Nothing was sent.` +
 				`.*LINE answered: A message \(messages\[1\]\) in the request body is invalid.*- invalid property \(property /body/contents/1\)` +
-				`.*messages\[1\] is element \[1\] of messages_json, counted from 0; a property starting with / is a JSON pointer`},
+				`.*messages\[1\] is the message at index 1 of messages_json \(counted from 0\); a property starting with / is a JSON pointer`},
 		{flex(""), `LINE refuses the message.*At least one block must be specified \(property /\)`},
 		{`messages_json = jsonencode([{ type = "textV2", text = "{!owe} : 100" }])`,
 			`A message \(messages\[0\]\) in the request body is invalid.*The key '!owe' enclosed in '\{\}' does not match the pattern.*\(property text\)`},

@@ -171,8 +171,8 @@ func addValidateError(diags *diag.Diagnostics, data *providerData, m pushMessage
 		detail += fmt.Sprintf("\n\nX-Line-Request-Id: %s.", orDash(apiErr.RequestID))
 		if what == "messages_json" {
 			if i := messageIndex.FindStringSubmatch(apiErr.Message + firstProperty(err)); i != nil {
-				detail += " messages[" + i[1] + "] is element [" + i[1] + "] of messages_json, counted from 0; a property " +
-					"starting with / is a JSON pointer into that message's Flex container (its \"contents\")."
+				detail += " messages[" + i[1] + "] is the message at index " + i[1] + " of messages_json (counted from 0); a " +
+					"property starting with / is a JSON pointer into that message's Flex container (its \"contents\")."
 			}
 		}
 		diags.AddAttributeError(attr, "LINE refuses the message", detail)
