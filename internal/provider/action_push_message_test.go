@@ -249,7 +249,7 @@ func TestAccPushMessageAction_unauthorized(t *testing.T) {
 			// The plan's check of the message with LINE meets the 401 first.
 			Config: strings.Replace(notifyConfig(mock, "v1", "Deployed v1"), linemock.DemoToken, "not-the-token", 1),
 			ExpectError: wrapped(`Unable to check the message with LINE.*validate the message with LINE: LINE answered 401` +
-				`.*The channel access token from channel_access_token in the provider block is invalid or expired`),
+				`.*The channel access token from channel_access_token in the provider block is invalid, expired or revoked`),
 		}},
 	})
 	if m := mock.PushedMessages(); len(m) != 0 || pushRequests(mock) != 0 {
