@@ -193,11 +193,14 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 	res, err := a.data.client.Push(ctx, push)
 	if err != nil {
 		err = dl.explain(err)
-		if mentioned := mentionedUsers(push); len(mentioned) > 0 && lineclient.IsNotInChat(err) {
+		switch mentioned := mentionedUsers(push); {
+		case len(mentioned) > 0 && lineclient.IsNotInChat(err):
 			addMentionRefusedError(&resp.Diagnostics, chat, mentioned, err)
-			return
+		case push.RetryKey != "" && outcomeUnknown(err):
+			addUnknownOutcomeWithRetryKey(&resp.Diagnostics, a.data, chat, push.RetryKey, err)
+		default:
+			addPushError(&resp.Diagnostics, a.data, chat, err)
 		}
-		addPushError(&resp.Diagnostics, a.data, chat, err)
 		return
 	}
 	fields := map[string]any{
@@ -241,6 +244,31 @@ func addMentionRefusedError(diags *diag.Diagnostics, chat lineclient.Chat, users
 			"Nothing was sent. The message mentions "+strings.Join(users, ", ")+": check that each is a member of the "+
 			chat.String()+" (the line_"+string(kind.chatType)+"_member_profile data source reads one member, and "+
 			"answers 404 for someone who is not), and that the bot is in it (the line_bot_membership data source).")
+}
+
+// outcomeUnknown reports a failed push that LINE may have carried out: a server error, or no
+// final answer (except a request still queued in the client, which never went out).
+func outcomeUnknown(err error) bool {
+	var (
+		apiErr *lineclient.APIError
+		reqErr *lineclient.RequestError
+	)
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusInternalServerError ||
+		errors.As(err, &reqErr) && !reqErr.Queued
+}
+
+// addUnknownOutcomeWithRetryKey explains a push that may have gone out when retry_key is set:
+// unlike a fresh key, the same key makes running again safe for 24 hours.
+func addUnknownOutcomeWithRetryKey(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, key string, err error) {
+	advice := adviceFor(data, err)
+	if advice != "" {
+		advice += " "
+	}
+	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String(), err, advice+"The message may have "+
+		"been delivered: every attempt carried retry_key "+key+" as X-Line-Retry-Key, so it was posted at most once. "+
+		"LINE remembers a key for 24 hours from the first request that used it: running the action again with the same "+
+		"retry_key "+
+		"sends the message if LINE did not accept it, and nothing if it did.")
 }
 
 // addPushError explains a failed push: what LINE's answer means for a push, and whether the

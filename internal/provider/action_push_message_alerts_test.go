@@ -422,3 +422,38 @@ func TestAccPushMessageAction_mentionOfAStranger(t *testing.T) {
 		t.Errorf("%d push requests and %d pushed, want 2 refused and nothing sent", n, len(mock.PushedMessages()))
 	}
 }
+
+// TestAccPushMessageAction_retryKeyAfterFailure: LINE failing every attempt of a push with a
+// retry_key leaves the outcome unknown; the error says that running again with the same key
+// is safe, and the re-run, once LINE answers, delivers the message once.
+func TestAccPushMessageAction_retryKeyAfterFailure(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{Rate500: 1})
+	config := func(input string) string {
+		return strings.Replace(triggeredBy(mock, input, opsGroup+`
+    text      = "Deploy failed: run 77"
+    retry_key = "6ba7b810-9dad-41d1-80b4-00c04fd430c8"`), "\n}\n", "\n  max_retries = 1\n}\n", 1)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   actionsSupported,
+		Steps: []resource.TestStep{
+			{
+				Config: config("attempt 1"),
+				ExpectError: wrapped(`Unable to push a message to the group chat ` + linemock.DemoGroupOps + `.*LINE answered 500` +
+					`.*The message may have been delivered: every attempt carried retry_key 6ba7b810-9dad-41d1-80b4-00c04fd430c8` +
+					`.*running the action again with the same retry_key sends the message if LINE did not accept it, and nothing if it did`),
+			},
+			{
+				PreConfig: func() { mock.ClearFaults() },
+				Config:    config("attempt 2"),
+				Check:     pushedTexts(mock, linemock.DemoGroupOps+": Deploy failed: run 77"),
+			},
+		},
+	})
+	for _, p := range pushRequestsMade(mock) {
+		if p.Header.Get("X-Line-Retry-Key") != "6ba7b810-9dad-41d1-80b4-00c04fd430c8" {
+			t.Errorf("a push carried retry key %q", p.Header.Get("X-Line-Retry-Key"))
+		}
+	}
+}
