@@ -167,16 +167,26 @@ func TestCLIConfigExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !tfrcPath.Match(raw) {
-				t.Fatalf("%s names no folder for tf-line/line", f)
-			}
-			cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
-			config := tfrcPath.ReplaceAll(raw, []byte(fmt.Sprintf("${1}%q", pluginDir)))
-			if err := os.WriteFile(cliConfig, config, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			w := newWorkspace(t, nil)
-			w.write(`provider "line" {}
+			planWithCLIConfig(t, raw)
+		})
+	}
+}
+
+// planWithCLIConfig plans a configuration that reads the bot through the documented CLI
+// configuration raw, its folder for tf-line/line replaced by the one the provider was built
+// into: the plan works only if Terraform takes the provider from there.
+func planWithCLIConfig(t *testing.T, raw []byte) {
+	t.Helper()
+	if !tfrcPath.Match(raw) {
+		t.Fatalf("the CLI configuration names no folder for tf-line/line:\n%s", raw)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "terraform.rc")
+	config := tfrcPath.ReplaceAll(raw, []byte(fmt.Sprintf("${1}%q", pluginDir)))
+	if err := os.WriteFile(cliConfig, config, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorkspace(t, nil)
+	w.write(`provider "line" {}
 
 data "line_bot_info" "bot" {}
 
@@ -184,13 +194,80 @@ output "bot" {
   value = data.line_bot_info.bot.display_name
 }
 `)
-			out := w.mustTerraform(append([]string{"TF_CLI_CONFIG_FILE=" + cliConfig}, channelEnv...),
-				"plan", "-input=false", "-no-color")
-			for _, want := range []string{"Provider development overrides are in effect", `bot = "Ops Bot"`} {
-				if !strings.Contains(out, want) {
-					t.Errorf("plan output lacks %q\n%s", want, out)
+	out := w.mustTerraform(append([]string{"TF_CLI_CONFIG_FILE=" + cliConfig}, channelEnv...),
+		"plan", "-input=false", "-no-color")
+	for _, want := range []string{"Provider development overrides are in effect", `bot = "Ops Bot"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q\n%s", want, out)
+		}
+	}
+}
+
+// fencedBlock is a fenced code block of a Markdown file, with its indentation removed.
+type fencedBlock struct {
+	lang, body string
+	line       int
+}
+
+var fence = regexp.MustCompile("^(\\s*)```([a-z]*)\\s*$")
+
+// fencedBlocks reads every fenced code block of a Markdown file.
+func fencedBlocks(t *testing.T, path string) []fencedBlock {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		blocks []fencedBlock
+		cur    *fencedBlock
+		indent string
+		body   strings.Builder
+	)
+	for i, line := range strings.Split(string(raw), "\n") {
+		m := fence.FindStringSubmatch(line)
+		switch {
+		case cur == nil && m != nil:
+			cur, indent = &fencedBlock{lang: m[2], line: i + 1}, m[1]
+			body.Reset()
+		case cur != nil && m != nil && m[2] == "":
+			cur.body = body.String()
+			blocks = append(blocks, *cur)
+			cur = nil
+		case cur != nil:
+			body.WriteString(strings.TrimPrefix(line, indent) + "\n")
+		}
+	}
+	if cur != nil {
+		t.Fatalf("%s: the code block at line %d is not closed", path, cur.line)
+	}
+	return blocks
+}
+
+// TestReadmeSnippets: every HCL block of the README is valid: a CLI configuration makes
+// Terraform use the built provider, a configuration validates against the provider's schema;
+// and the mock walkthrough gives the mock's own demo credentials.
+func TestReadmeSnippets(t *testing.T) {
+	blocks := fencedBlocks(t, "../../README.md")
+	var hcl, mockCredentials int
+	for _, b := range blocks {
+		switch {
+		case b.lang == "hcl" && strings.Contains(b.body, "provider_installation"):
+			hcl++
+			t.Run(fmt.Sprintf("line %d", b.line), func(t *testing.T) { planWithCLIConfig(t, []byte(b.body)) })
+		case b.lang == "hcl" || b.lang == "terraform":
+			hcl++
+			t.Run(fmt.Sprintf("line %d", b.line), func(t *testing.T) { validateConfig(t, b.body) })
+		case b.lang == "sh" && strings.Contains(b.body, "LINE_CHANNEL_SECRET="):
+			mockCredentials++
+			for _, want := range []string{"LINE_CHANNEL_ID=" + linemock.DemoChannelID, "LINE_CHANNEL_SECRET=" + linemock.DemoChannelSecret} {
+				if !strings.Contains(b.body, want) {
+					t.Errorf("README line %d: the mock's credentials are not %s", b.line, want)
 				}
 			}
-		})
+		}
+	}
+	if hcl < 3 || mockCredentials != 1 {
+		t.Errorf("found %d HCL blocks and %d blocks of mock credentials in the README, want at least 3 and 1", hcl, mockCredentials)
 	}
 }
