@@ -140,9 +140,10 @@ func TestGettingStarted(t *testing.T) {
 	if code, out := w.plan(); code != 0 {
 		t.Errorf("plan -detailed-exitcode after the apply: exit code %d, want 0\n%s", code, out)
 	}
-	// prevent_destroy holds: destroy fails and the bot stays.
+	// prevent_destroy holds: destroy fails and the bot stays. ("Instance cannot be destroyed" in
+	// Terraform, "Resource instance cannot be destroyed" in OpenTofu.)
 	if out, err := w.Run(channelEnv, "destroy", "-auto-approve", "-input=false", "-no-color"); err == nil ||
-		!strings.Contains(out, "Instance cannot be destroyed") {
+		!strings.Contains(out, "nstance cannot be destroyed") || !strings.Contains(out, "prevent_destroy") {
 		t.Errorf("destroy was not refused by prevent_destroy: %v\n%s", err, out)
 	}
 	if joined, err := w.mock.BotJoined(linemock.DemoGroupOps); err != nil || !joined {

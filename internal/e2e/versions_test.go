@@ -42,7 +42,7 @@ func minTerraform(config string) string {
 		}
 	}
 	switch {
-	case strings.Contains(config, "before_destroy"), strings.Contains(config, "after_destroy"):
+	case destroyEvent.MatchString(config):
 		raise("1.16.0")
 	case strings.Contains(config, `action "`):
 		raise("1.14.0")
@@ -59,6 +59,7 @@ func minTerraform(config string) string {
 }
 
 var (
+	destroyEvent  = regexp.MustCompile(`\b(?:before|after)_destroy\b`) // not create_before_destroy
 	removedBlock  = regexp.MustCompile(`(?m)^removed\s*\{`)
 	importForEach = regexp.MustCompile(`(?ms)^import\s*\{[^}]*^\s*for_each\s*=`)
 	statedVersion = regexp.MustCompile(`#.*Terraform (1\.[0-9]+) (?:and|or) later`)
