@@ -52,7 +52,7 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 	lastStart := r.lastStart(ctx, stats, writes)
 	failures, renewed := 0, false
 	for {
-		t, a, err := r.send(ctx, req, body, sc, lastStart, stats)
+		t, a, err := r.send(ctx, req, body, sc, lastStart, stats, writes)
 		if err != nil {
 			return nil, err // nothing went out
 		}
@@ -104,9 +104,9 @@ type attempt struct {
 // send makes one attempt: it waits for the pacer, takes the current token and sends a fresh
 // copy of req. An error means that nothing went out.
 func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.ReadCloser, error), sc scope,
-	lastStart time.Time, stats *callStats) (ticket, attempt, error) {
+	lastStart time.Time, stats *callStats, writes bool) (ticket, attempt, error) {
 	if !time.Now().Before(lastStart) {
-		stats.stopped, stats.tooLate = context.DeadlineExceeded, true
+		stats.stopped, stats.tooLate = context.DeadlineExceeded, writes
 		return ticket{}, attempt{}, context.DeadlineExceeded
 	}
 	waitCtx, cancel := context.WithDeadline(ctx, lastStart)
