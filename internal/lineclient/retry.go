@@ -31,6 +31,7 @@ type retrier struct {
 	wire             http.RoundTripper
 	pacer            pacer
 	tokens           tokenSource // sets each attempt's bearer token; nil for the token endpoint
+	scope            scope       // every request's scope (scopeToken); "" for the scope of its path
 	basePath         string      // the endpoint's own path (a proxy's prefix), left out of scopes
 	maxRetries       int
 	waitMin, waitMax time.Duration
@@ -47,7 +48,10 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := scopeOf(req.Method, strings.TrimPrefix(req.URL.Path, r.basePath))
+	sc := r.scope
+	if sc == "" {
+		sc = scopeOf(req.Method, strings.TrimPrefix(req.URL.Path, r.basePath))
+	}
 	writes := req.Method != http.MethodGet && req.Method != http.MethodHead
 	lastStart := r.lastStart(ctx, stats, writes)
 	failures, renewed := 0, false
@@ -108,6 +112,14 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 	if !time.Now().Before(lastStart) {
 		stats.stopped, stats.tooLate = context.DeadlineExceeded, writes
 		return ticket{}, attempt{}, context.DeadlineExceeded
+	}
+	if r.tokens != nil {
+		// A token first, so that no ticket is held while one is issued (the issuance waits for
+		// its own); the attempt takes the one current when it goes, below.
+		if _, err := r.tokens.token(ctx); err != nil {
+			stats.tokenErr = err
+			return ticket{}, attempt{}, err
+		}
 	}
 	waitCtx, cancel := context.WithDeadline(ctx, lastStart)
 	t, err := r.pacer.wait(waitCtx, sc)

@@ -232,7 +232,7 @@ func TestDeadlineDuringAnAttemptIsTheDeadline(t *testing.T) {
 // Time queued in the pacer does not count against the per-attempt timeout: the pacer holds
 // each attempt for three times request_timeout, and LINE answers at once.
 func TestQueueTimeIsNotAttemptTime(t *testing.T) {
-	const attemptTimeout = 100 * time.Millisecond
+	const attemptTimeout = 400 * time.Millisecond
 	const queue = 3 * attemptTimeout
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]string{})
