@@ -79,14 +79,17 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 			stats.stopped = err
 			return a.resp, a.err
 		}
-		if wait, value, ok := retryAfter(a.resp, time.Now()); ok {
+		// A Retry-After longer than the backoff holds the whole scope, in full; the backoff is
+		// the least wait, so that "Retry-After: 0" is no busy loop.
+		d := backoff(r.waitMin, r.waitMax, stats.attempts-1)
+		if wait, value, ok := retryAfter(a.resp, time.Now()); ok && wait > d {
 			if wait > time.Until(lastStart) {
 				// Waiting would end after the deadline: fail now, and hold nobody else back.
 				stats.stopped, stats.retryAfter, stats.retryWait = context.DeadlineExceeded, value, wait
 				return a.resp, a.err
 			}
 			r.pacer.pause(ctx, sc, time.Now().Add(wait)) // the next wait holds this attempt too
-		} else if err := sleep(ctx, backoff(r.waitMin, r.waitMax, stats.attempts-1), lastStart); err != nil {
+		} else if err := sleep(ctx, d, lastStart); err != nil {
 			stats.stopped = err
 			return a.resp, a.err
 		}
