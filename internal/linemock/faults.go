@@ -38,6 +38,14 @@ type Fault struct {
 	RedirectTo string
 	// Hang blocks the request until the client gives up or the Server is closed.
 	Hang bool
+	// RetryAfter, when set, is sent as the Retry-After header of the 429s Rate429 injects, as
+	// given: a number of seconds ("35"), an HTTP date, or anything else, to see what a client
+	// makes of it. LINE sends no Retry-After; a proxy in front of it may.
+	RetryAfter string
+	// Body429, when set, replaces the body of the 429s Rate429 injects (LINE's JSON rate-limit
+	// answer by default), sent with the Content-Type ContentType429, or none when that is "":
+	// a proxy's or a gateway's 429, such as an HTML page with "text/html".
+	Body429, ContentType429 string
 
 	// First and Every choose the attempts the fault applies to; the others pass as if no
 	// fault were set. Attempts are counted at each path (the method and the URL path, and
@@ -254,11 +262,30 @@ func (s *Server) injectFault(p faultPlan, w http.ResponseWriter, r *http.Request
 	}
 	switch p.status {
 	case http.StatusTooManyRequests:
-		writeError(w, http.StatusTooManyRequests, msgRateLimited)
+		writeFault429(w, p.Fault)
 		return false
 	case http.StatusInternalServerError:
 		writeError(w, http.StatusInternalServerError, msgInternal)
 		return false
 	}
 	return true
+}
+
+// writeFault429 answers an injected 429: LINE's rate-limit answer, or the fault's own body,
+// with its Retry-After if it has one.
+func writeFault429(w http.ResponseWriter, f Fault) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Body429 == "" {
+		writeError(w, http.StatusTooManyRequests, msgRateLimited)
+		return
+	}
+	if f.ContentType429 != "" {
+		w.Header().Set("Content-Type", f.ContentType429)
+	} else {
+		w.Header()["Content-Type"] = nil // and no sniffed one either
+	}
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = io.WriteString(w, f.Body429)
 }
