@@ -12,17 +12,23 @@ import (
 	"time"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
-// mockClient is a client of a fresh mock with the demo token and a hookPacer.
+// mockClient is a client of a fresh mock with the demo token and a hookPacer. options are
+// client options (see testClient) and the mock's (linemock.Option); the mock's seed comes
+// from LINEMOCK_SEED when set, and is logged (linemocktest.Start).
 func mockClient(t *testing.T, p *hookPacer, options ...any) (*linemock.Server, *Client) {
 	t.Helper()
-	mock, err := linemock.New(linemock.DemoFixture(), linemock.WithRateLimit(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(mock)
-	t.Cleanup(func() { mock.Close(); ts.Close() })
+	mockOptions := []linemock.Option{linemock.WithRateLimit(0)}
+	options = slices.DeleteFunc(options, func(o any) bool {
+		opt, ok := o.(linemock.Option)
+		if ok {
+			mockOptions = append(mockOptions, opt)
+		}
+		return ok
+	})
+	mock, ts := linemocktest.Start(t, nil, mockOptions...)
 	cfg := Config{Endpoint: ts.URL, AccessToken: linemock.DemoToken, MaxRetries: 3, RateLimit: 10000}
 	return mock, testClient(t, cfg, append([]any{fastBackoff, p}, options...)...)
 }

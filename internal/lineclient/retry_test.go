@@ -163,11 +163,6 @@ func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
 			if elapsed < least || elapsed > 20*time.Second {
 				t.Fatalf("returned %s after the start, want about the 1.5s deadline (at least %s)", elapsed, least)
 			}
-			// With a fixed pace, only a backoff (at most 5ms here) that would outlast the deadline
-			// stops the retries early.
-			if fixed && elapsed < 1400*time.Millisecond {
-				t.Fatalf("gave up %s after the start, before the 1.5s deadline", elapsed)
-			}
 		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // Issue 18 against the mock, whose issued tokens expire by the same manual clock as the
@@ -29,26 +30,37 @@ type tokenMock struct {
 	client *Client
 }
 
-// newTokenMock takes client options (see testClient), and a func(http.Handler) http.Handler
-// to put in front of the mock.
+// newTokenMock takes client options (see testClient), the mock's (linemock.Option), and a
+// func(http.Handler) http.Handler to put in front of the mock. The mock's seed comes from
+// LINEMOCK_SEED when set, and is logged.
 func newTokenMock(t *testing.T, f *linemock.Fixture, options ...any) *tokenMock {
 	t.Helper()
 	if f == nil {
 		f = linemock.DemoFixture()
 	}
 	clock := linemock.NewManualClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	mock, err := linemock.New(f, linemock.WithClock(clock), linemock.WithRateLimit(0))
+	mockOptions := []linemock.Option{linemock.WithClock(clock), linemock.WithRateLimit(0)}
+	var wraps []func(http.Handler) http.Handler
+	options = slices.DeleteFunc(options, func(o any) bool {
+		switch o := o.(type) {
+		case linemock.Option:
+			mockOptions = append(mockOptions, o)
+		case func(http.Handler) http.Handler:
+			wraps = append(wraps, o)
+		default:
+			return false
+		}
+		return true
+	})
+	mock, err := linemock.New(f, linemocktest.Options(t, mockOptions...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	linemocktest.LogSeed(t, mock)
 	var handler http.Handler = mock
-	options = slices.DeleteFunc(options, func(o any) bool {
-		wrap, ok := o.(func(http.Handler) http.Handler)
-		if ok {
-			handler = wrap(handler)
-		}
-		return ok
-	})
+	for _, wrap := range wraps {
+		handler = wrap(handler)
+	}
 	ts := httptest.NewServer(handler)
 	t.Cleanup(func() { mock.Close(); ts.Close() })
 	cfg := Config{Endpoint: ts.URL, ChannelID: linemock.DemoChannelID, ChannelSecret: linemock.DemoChannelSecret,
