@@ -64,4 +64,8 @@ for r in ${MUTATE_REQUIRE:-}; do
   require+=(-require "$r")
 done
 echo "mutate: all done in $((SECONDS - start))s" >&2
-"$MUTATE_REAL_GO" run ./internal/cmd/mutationreport -out "$out" -equivalent scripts/mutation-equivalents.txt "${require[@]}" "${args[@]}"
+note="Measured on commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' with changes')"
+note+=", $(date -u +%Y-%m-%d), in $(( (SECONDS - start + 30) / 60 )) minutes with $workers workers"
+note+=" and a timeout coefficient of $coefficient ($(getconf _NPROCESSORS_ONLN) CPUs)."
+"$MUTATE_REAL_GO" run ./internal/cmd/mutationreport -out "$out" -equivalent scripts/mutation-equivalents.txt \
+  -note "$note" "${require[@]}" "${args[@]}"

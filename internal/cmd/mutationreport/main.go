@@ -147,6 +147,7 @@ func run(args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "write the report in Markdown to this file too")
 	root := fs.String("root", ".", "the module root, to quote the mutated lines")
 	equivalentFile := fs.String("equivalent", "", "a file listing the equivalent mutants (file | mutator | code | reason)")
+	note := fs.String("note", "", "a line for the report, under its title (such as the commit measured)")
 	require := requirements{}
 	fs.Var(require, "require", "DIR=PERCENT: fail when DIR's efficacy is below PERCENT (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -184,7 +185,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprint(stdout, summary(pkgs))
 	if *out != "" {
-		if err := os.WriteFile(*out, []byte(markdown(pkgs, lines)), 0o644); err != nil {
+		if err := os.WriteFile(*out, []byte(markdown(pkgs, lines, *note)), 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "\nThe surviving mutants are listed in %s.\n", *out)
@@ -303,11 +304,13 @@ func summary(pkgs []pkg) string {
 }
 
 // markdown is MUTATION.md.
-func markdown(pkgs []pkg, lines *sourceLines) string {
+func markdown(pkgs []pkg, lines *sourceLines, note string) string {
 	var b strings.Builder
-	b.WriteString(`# Mutation testing
-
-Written by ` + "`make mutate`" + ` (gremlins, pinned in ` + "`scripts/tools.sh`" + `): each mutant is the code broken
+	b.WriteString("# Mutation testing\n\n")
+	if note != "" {
+		b.WriteString(note + "\n\n")
+	}
+	b.WriteString(`Written by ` + "`make mutate`" + ` (gremlins, pinned in ` + "`scripts/tools.sh`" + `): each mutant is the code broken
 on purpose in one place (a condition negated, a boundary moved, an operator changed), and the
 package's tests run against it. A mutant the tests fail on is killed; one they pass on lived,
 which means no test notices that change. Efficacy is killed / (killed + lived); mutant coverage

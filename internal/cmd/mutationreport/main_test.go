@@ -10,7 +10,7 @@ import (
 func TestReport(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "MUTATION.md")
 	var stdout strings.Builder
-	err := run([]string{"-out", out, "-root", "testdata", "-equivalent", "testdata/equivalents.txt", "internal/x=testdata/x.json"}, &stdout)
+	err := run([]string{"-out", out, "-root", "testdata", "-equivalent", "testdata/equivalents.txt", "-note", "Measured on abc123.", "internal/x=testdata/x.json"}, &stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +30,7 @@ func TestReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
+		"# Mutation testing\n\nMeasured on abc123.\n\nWritten by `make mutate`",
 		"| internal/x | 7 | 2 | 2 | 1 | 1 | 1 | 1 | 50.0% | 80.0% | 66.7% |",
 		"## internal/x: Surviving mutants (1)\n\n`internal/x/x.go`\n\n- 4:7 CONDITIONALS_BOUNDARY: `if a > b {`\n",
 		"## internal/x: Equivalent mutants (1)\n\n`internal/x/x.go`\n\n- 10:40 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }` (strings: a mutant that compiles nowhere)\n",
