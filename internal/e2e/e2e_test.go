@@ -52,6 +52,8 @@ type workspace struct {
 // newWorkspace starts a workspace whose provider talks to a mock with the fixture (the demo
 // fixture when nil) and opts. Its faults' seed comes from LINEMOCK_SEED when set, and is
 // logged at the end of the test with the command that replays it.
+//
+//nolint:unparam // the mock's options, for a test that needs one (CONTRIBUTING.md: test helpers take them)
 func newWorkspace(t *testing.T, fixture *linemock.Fixture, opts ...linemock.Option) *workspace {
 	t.Helper()
 	mock, ts := linemocktest.Start(t, fixture, opts...)

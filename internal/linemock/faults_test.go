@@ -55,9 +55,12 @@ func TestFaultEndpointOverridesAll(t *testing.T) {
 	wantError(t, get(t, ts, "/v2/bot/info"), 500, msgInternal)
 }
 
-// faultSequence returns the statuses of n requests under a 30% 429 / 10% 500 fault, and
-// the server's seed.
-func faultSequence(t *testing.T, n int, opts ...Option) (string, int64) {
+// faultRuns is how many requests faultSequence sends.
+const faultRuns = 4000
+
+// faultSequence returns the statuses of faultRuns requests under a 30% 429 / 10% 500 fault,
+// and the server's seed.
+func faultSequence(t *testing.T, opts ...Option) (string, int64) {
 	t.Helper()
 	s, err := New(DemoFixture(), append([]Option{WithRateLimit(0)}, opts...)...)
 	if err != nil {
@@ -65,7 +68,7 @@ func faultSequence(t *testing.T, n int, opts ...Option) (string, int64) {
 	}
 	s.SetFault(AllEndpoints, Fault{Rate429: 0.3, Rate500: 0.1})
 	var b strings.Builder
-	for range n {
+	for range faultRuns {
 		r := httptest.NewRequest("GET", "/v2/bot/info", nil)
 		r.Header.Set("Authorization", "Bearer "+DemoToken)
 		w := httptest.NewRecorder()
@@ -82,21 +85,21 @@ func faultSequence(t *testing.T, n int, opts ...Option) (string, int64) {
 // wide) are facts about those seeds rather than a bet on a fresh one. A fresh seed replays
 // its own run exactly, and another fresh seed draws another run.
 func TestFaultRatesAndSeed(t *testing.T) {
-	const n = 4000
+	const n = faultRuns
 	for _, seed := range []int64{1, 2, 3, 20261125} {
-		a, _ := faultSequence(t, n, WithSeed(seed))
+		a, _ := faultSequence(t, WithSeed(seed))
 		n429, n500 := strings.Count(a, "42"), strings.Count(a, "50")
 		if n429 < n*25/100 || n429 > n*35/100 || n500 < n*7/100 || n500 > n*13/100 {
 			t.Errorf("seed %d: of %d requests, %d were 429 (want ~30%%) and %d were 500 (want ~10%%)", seed, n, n429, n500)
 		}
 	}
-	a, seed := faultSequence(t, n)
+	a, seed := faultSequence(t)
 	// The seed replays the run exactly.
-	if b, _ := faultSequence(t, n, WithSeed(seed)); b != a {
+	if b, _ := faultSequence(t, WithSeed(seed)); b != a {
 		t.Errorf("WithSeed(%d) did not replay the fault sequence", seed)
 	}
 	// Without WithSeed every server draws a fresh seed, and so another sequence.
-	c, other := faultSequence(t, n)
+	c, other := faultSequence(t)
 	if other == seed || c == a {
 		t.Errorf("two servers without WithSeed drew seed %d and %d, same sequence %v", seed, other, c == a)
 	}

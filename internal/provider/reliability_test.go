@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,5 +164,64 @@ data "line_group_summary" "ops" {
 	tookWithin(t, "failing on the hung endpoint", time.Since(start), 2*2*time.Second, 20*time.Second)
 	if got := mock.CountRequests(linemock.EndpointGroupSummary); got != 2 {
 		t.Fatalf("%d summary requests, want 2 (one retry)", got)
+	}
+}
+
+// faultsByPath lists, for each path the mock was asked, the status of each attempt in order
+// ("429", "500", "200", …), as the mock recorded them.
+func faultsByPath(mock *mockLINE) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range mock.Requests() {
+		out[r.Path] = append(out[r.Path], fmt.Sprintf("%d:%d", r.Attempt, r.Status))
+	}
+	return out
+}
+
+// One seed gives the same faults to the same requests whatever order Terraform sends them
+// in: twelve member-count reads under random 429s and 500s, run twice on mocks with one seed
+// (the second with the data sources declared in reverse, and Terraform's parallel walk
+// ordering both as it likes), see the same answer at every attempt of every chat. This is
+// what lets LINEMOCK_SEED replay a failed run; with one random source drawn in arrival order,
+// as the mock had before, the runs differed. The seed is fixed, so that the faults the runs
+// meet are a fact about it rather than a draw; First: 3 keeps every read within max_retries.
+func TestAccReliability_faultsReplayInAnyOrder(t *testing.T) {
+	t.Parallel()
+	const n, seed = 12, 20261125
+	fixture, ids := withGroups(n)
+	run := func(reverse bool) map[string][]string {
+		t.Helper()
+		mock := newMockLINE(t, fixture, linemock.WithSeed(seed))
+		mock.SetFault(linemock.EndpointGroupMemberCount, linemock.Fault{Rate429: 0.3, Rate500: 0.2, First: 3})
+		order := slices.Clone(ids)
+		if reverse {
+			slices.Reverse(order)
+		}
+		resource.Test(t, resource.TestCase{ // not ParallelTest: the test is parallel already
+			ProtoV6ProviderFactories: protoV6Factories,
+			Steps: []resource.TestStep{{
+				Config: mock.configWith(`channel_access_token = "`+linemock.DemoToken+`"
+  max_retries          = 3`, memberCountsBody(order)),
+			}},
+		})
+		return faultsByPath(mock)
+	}
+	a, b := run(false), run(true)
+	if len(a) != n {
+		t.Fatalf("%d paths asked, want %d: %v", len(a), n, a)
+	}
+	faults := 0
+	for path, want := range a {
+		if got := b[path]; !slices.Equal(got, want) {
+			t.Errorf("%s: first run %v, second run %v", path, want, got)
+		}
+		for _, o := range want {
+			if !strings.HasSuffix(o, ":200") {
+				faults++
+			}
+		}
+	}
+	// Seed 20261125 gives these reads 23 faults: a run without any would prove nothing.
+	if faults != 23 {
+		t.Errorf("seed %d: %d faults in each run, want 23: %v", seed, faults, a)
 	}
 }

@@ -159,7 +159,7 @@ func run(args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: mutationreport [-out FILE] [-require DIR=PERCENT]... DIR=RESULT.json...")
+		return errors.New("usage: mutationreport [-out FILE] [-equivalent FILE] [-require DIR=PERCENT] DIR=RESULT.json [DIR=RESULT.json]")
 	}
 	var pkgs []pkg
 	for _, arg := range fs.Args() {
