@@ -20,7 +20,9 @@
 //	internal/lineclient/transport.go | CONDITIONALS_BOUNDARY | if wait >= max { | why no test can tell
 //
 // the file, the mutator, the mutated line's code (trimmed, as the report quotes it, so that
-// the entry survives edits that move the line) and the reason; "#" starts a comment. They are
+// the entry survives edits that move the line) and the reason; "#" starts a comment. When a
+// line holds more than one mutant of a mutator, "code @ at" names one: at is the text from
+// the mutant's column, as the report shows it after "at". They are
 // listed apart with their reasons, and still count as lived in the efficacy: the report also
 // gives the efficacy without them. An entry that matches no surviving mutant is reported, so
 // that the file does not outlive the code.
@@ -231,8 +233,8 @@ func load(name, path string) (pkg, error) {
 
 // equivalence is one entry of the -equivalent file.
 type equivalence struct {
-	file, mutator, code, reason string
-	used                        bool
+	file, mutator, code, at, reason string
+	used                            bool
 }
 
 // markEquivalents fills each package's Equivalent from the entries of file, and returns the
@@ -255,7 +257,8 @@ func markEquivalents(pkgs []pkg, file string, lines *sourceLines) ([]string, err
 		if len(parts) != 4 || slices.Contains(parts, "") {
 			return nil, fmt.Errorf("%s:%d: want file | mutator | code | reason", file, i+1)
 		}
-		entries = append(entries, &equivalence{file: parts[0], mutator: parts[1], code: parts[2], reason: parts[3]})
+		code, at, _ := strings.Cut(parts[2], " @ ")
+		entries = append(entries, &equivalence{file: parts[0], mutator: parts[1], code: strings.TrimSpace(code), at: strings.TrimSpace(at), reason: parts[3]})
 	}
 	for i := range pkgs {
 		p := &pkgs[i]
@@ -263,9 +266,9 @@ func markEquivalents(pkgs []pkg, file string, lines *sourceLines) ([]string, err
 			if m.Status != lived {
 				continue
 			}
-			code := quote(lines.get(m.File, m.Line))
+			code, at := quote(lines.get(m.File, m.Line)), lines.at(m)
 			for _, e := range entries {
-				if e.file == m.File && e.mutator == m.Type && e.code == code {
+				if e.file == m.File && e.mutator == m.Type && e.code == code && strings.HasPrefix(at, e.at) {
 					if p.Equivalent == nil {
 						p.Equivalent = map[mutant]string{}
 					}
@@ -279,7 +282,11 @@ func markEquivalents(pkgs []pkg, file string, lines *sourceLines) ([]string, err
 	var unused []string
 	for _, e := range entries {
 		if !e.used {
-			unused = append(unused, e.file+" | "+e.mutator+" | "+e.code)
+			entry := e.file + " | " + e.mutator + " | " + e.code
+			if e.at != "" {
+				entry += " @ " + e.at
+			}
+			unused = append(unused, entry)
 		}
 	}
 	return unused, nil
@@ -357,7 +364,7 @@ not run, so code only they reach counts as not covered.
 					file = m.File
 					fmt.Fprintf(&b, "\n`%s`\n\n", file)
 				}
-				fmt.Fprintf(&b, "- %d:%d %s: `%s`", m.Line, m.Column, m.Type, quote(lines.get(m.File, m.Line)))
+				fmt.Fprintf(&b, "- %d:%d %s: `%s` at `%s`", m.Line, m.Column, m.Type, quote(lines.get(m.File, m.Line)), lines.at(m))
 				if reason, ok := p.Equivalent[m]; ok {
 					fmt.Fprintf(&b, " (%s)", reason)
 				}
@@ -372,6 +379,16 @@ not run, so code only they reach counts as not covered.
 type sourceLines struct {
 	root  string
 	files map[string][]string
+}
+
+// at is the text of m's line from m's column (gremlins counts bytes from 1), as quote gives
+// it: where the mutation is.
+func (s *sourceLines) at(m mutant) string {
+	line := s.get(m.File, m.Line)
+	if m.Column < 1 || m.Column > len(line) {
+		return ""
+	}
+	return quote(line[m.Column-1:])
 }
 
 func (s *sourceLines) get(file string, line int) string {

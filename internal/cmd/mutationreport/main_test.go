@@ -32,9 +32,9 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"# Mutation testing\n\nMeasured on abc123.\n\nWritten by `make mutate`",
 		"| internal/x | 7 | 2 | 2 | 1 | 1 | 1 | 1 | 50.0% | 80.0% | 66.7% |",
-		"## internal/x: Surviving mutants (1)\n\n`internal/x/x.go`\n\n- 4:7 CONDITIONALS_BOUNDARY: `if a > b {`\n",
-		"## internal/x: Equivalent mutants (1)\n\n`internal/x/x.go`\n\n- 10:40 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }` (strings: a mutant that compiles nowhere)\n",
-		"## internal/x: Timed-out mutants (1)\n\n`internal/x/x.go`\n\n- 10:34 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }`\n",
+		"## internal/x: Surviving mutants (1)\n\n`internal/x/x.go`\n\n- 4:7 CONDITIONALS_BOUNDARY: `if a > b {` at `> b {`\n",
+		"## internal/x: Equivalent mutants (1)\n\n`internal/x/x.go`\n\n- 10:48 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }` at `+ b }` (the second +: equivalent for this test)\n",
+		"## internal/x: Timed-out mutants (1)\n\n`internal/x/x.go`\n\n- 10:42 ARITHMETIC_BASE: `func Join(a, b string) string { return a + '-' + b }` at `+ '-' + b }`\n",
 	} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("MUTATION.md lacks %q:\n%s", want, md)
