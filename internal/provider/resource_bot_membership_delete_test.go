@@ -147,7 +147,7 @@ func TestBotMembershipResourceDelete_noAnswerSaysOutcomeUnknown(t *testing.T) {
 			ctx, cancel := newContext()
 			defer cancel()
 			d := onlyDiagnostic(t, deleteMembership(ctx, t, r, lineclient.GroupChat(linemock.DemoGroupOps)), diag.SeverityError)
-			if want := "Unknown whether the bot left group chat " + linemock.DemoGroupOps; d.Summary() != want {
+			if want := "The bot may have left group chat " + linemock.DemoGroupOps; d.Summary() != want {
 				t.Errorf("summary = %q, want %q", d.Summary(), want)
 			}
 			for _, want := range []string{"LINE may have carried the leave out", "The next plan refreshes it and tells"} {
