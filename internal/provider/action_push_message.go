@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 
 	actiontimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
@@ -137,11 +135,17 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 // message may have gone out.
 func addPushError(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, err error) {
 	summary := "Unable to push a message to the " + chat.String()
-	var (
-		apiErr *lineclient.APIError
-		reqErr *lineclient.RequestError
-	)
 	switch {
+	case lineclient.MayHaveTakenEffect(err):
+		// An attempt LINE may have accepted, whose answer never came: whatever the later
+		// attempts were answered (a queue past the deadline, 429s), the message may be out.
+		advice := "The message may have been delivered: LINE may have accepted an attempt whose answer never " +
+			"came. Every attempt carried the same X-Line-Retry-Key, so it was posted at most once, but invoking " +
+			"the action again makes a new push: look in the chat before running it again."
+		if more := adviceFor(data, err); more != "" {
+			advice += "\n\n" + more
+		}
+		addErrorWithAdvice(diags, summary+": the message may have been delivered", err, advice)
 	case lineclient.IsNotInChat(err):
 		addErrorWithAdvice(diags, summary+": the bot is not in it", err, "LINE answers 400 \"Failed to send "+
 			"messages\" when the chat does not exist or the bot is not a member of it. Nothing was sent. A member "+
@@ -155,16 +159,6 @@ func addPushError(diags *diag.Diagnostics, data *providerData, chat lineclient.C
 	case lineclient.IsForbidden(err):
 		addErrorWithAdvice(diags, summary, err, "LINE does not let this account push messages. Check the "+
 			"channel's plan in LINE Official Account Manager.")
-	case errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusInternalServerError,
-		errors.As(err, &reqErr) && !reqErr.Queued:
-		// LINE may have accepted an attempt whose answer never came.
-		advice := adviceFor(data, err)
-		if advice != "" {
-			advice += " "
-		}
-		addErrorWithAdvice(diags, summary, err, advice+"The message may have been delivered: every attempt "+
-			"carried the same X-Line-Retry-Key, so it was posted at most once, but invoking the action again "+
-			"makes a new push.")
 	default:
 		addClientError(diags, data, summary, err)
 	}
