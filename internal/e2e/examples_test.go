@@ -51,7 +51,7 @@ func TestExamplesAreValid(t *testing.T) {
 				config.WriteString("\n")
 			}
 			if need := minTerraform(config.String()); need != "" && !terraformAtLeast(t, need) {
-				t.Skipf("uses actions or ephemeral resources, which need Terraform %s or later", need)
+				t.Skipf("uses features that need Terraform %s or later", need)
 			}
 			if !strings.Contains(config.String(), "required_providers") {
 				config.WriteString(tfharness.RequiredProviders)

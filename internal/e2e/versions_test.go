@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -30,13 +31,19 @@ func terraformAtLeast(t *testing.T, need string) bool {
 	return have.Core().GreaterThanOrEqual(version.Must(version.NewVersion(need)))
 }
 
-// minTerraform is the Terraform version a configuration needs for the actions or ephemeral
-// resources it uses, or ""
-// when any supported version will do.
+// lifecycleDestroy finds a lifecycle's destroy argument (not leave_on_destroy).
+var lifecycleDestroy = regexp.MustCompile(`(?m)^\s*destroy\s*=`)
+
+// minTerraform is the Terraform version a configuration needs for the actions, ephemeral
+// resources, removed blocks or lifecycle destroy arguments it uses, or "" when any supported
+// version will do.
 func minTerraform(config string) string {
 	switch {
-	case strings.Contains(config, "before_destroy"), strings.Contains(config, "after_destroy"):
+	case strings.Contains(config, "before_destroy"), strings.Contains(config, "after_destroy"),
+		lifecycleDestroy.MatchString(config): // in a resource block, 1.16; in a removed block, 1.7
 		return "1.16.0"
+	case strings.Contains(config, "removed {"):
+		return "1.7.0"
 	case strings.Contains(config, `action "`):
 		return "1.14.0"
 	case strings.Contains(config, `ephemeral "`):
