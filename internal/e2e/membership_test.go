@@ -36,11 +36,12 @@ func expectOutput(t *testing.T, out string, phrases ...string) {
 	}
 }
 
-// expectBotIn fails the test unless the bot is in the chat and no leave request was made.
-func (w *workspace) expectBotIn(chatID string) {
+// expectBotInOps fails the test unless the bot is in the Ops group and no leave request was
+// made.
+func (w *workspace) expectBotInOps() {
 	w.t.Helper()
-	if joined, err := w.mock.BotJoined(chatID); err != nil || !joined {
-		w.t.Fatalf("the bot is not in %s (%v)", chatID, err)
+	if joined, err := w.mock.BotJoined(linemock.DemoGroupOps); err != nil || !joined {
+		w.t.Fatalf("the bot is not in the Ops group (%v)", err)
 	}
 	if n := w.mock.CountRequests(linemock.EndpointGroupLeave); n != 0 {
 		w.t.Fatalf("%d leave requests, want none", n)
@@ -83,7 +84,7 @@ func TestMembershipRenameWithoutMoved(t *testing.T) {
 			"The plan stops here and nothing has changed.",
 			"moved {", "leave_on_destroy = false")
 	}
-	w.expectBotIn(linemock.DemoGroupOps)
+	w.expectBotInOps()
 
 	w.write(membership("ops_alerts", linemock.DemoGroupOps, "") + `
 moved {
@@ -93,7 +94,7 @@ moved {
 `)
 	out := w.mustTerraform(tokenEnv, "apply", "-auto-approve", "-input=false", "-no-color")
 	expectOutput(t, out, "line_bot_membership.ops has moved to line_bot_membership.ops_alerts", "0 added, 0 changed, 0 destroyed")
-	w.expectBotIn(linemock.DemoGroupOps)
+	w.expectBotInOps()
 	w.expectEmptyPlan()
 }
 
@@ -115,7 +116,7 @@ func TestMembershipReplaceFlag(t *testing.T) {
 				"with line_bot_membership.ops",
 				"Replacing a membership has nothing to redo",
 				"Leave this resource out of -replace")
-			w.expectBotIn(linemock.DemoGroupOps)
+			w.expectBotInOps()
 			w.expectEmptyPlan()
 		})
 	}
@@ -138,7 +139,7 @@ func TestMembershipTaintedWithoutRefresh(t *testing.T) {
 			expectOutput(t, out, "line_bot_membership.ops is tainted",
 				"Warning: Destroyed without leaving group chat "+linemock.DemoGroupOps,
 				"1 added, 0 changed, 1 destroyed")
-			w.expectBotIn(linemock.DemoGroupOps)
+			w.expectBotInOps()
 			w.expectEmptyPlan()
 		})
 	}
