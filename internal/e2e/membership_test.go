@@ -263,7 +263,8 @@ func TestInvokePushMessageMayHaveBeenDelivered(t *testing.T) {
 	}
 	w := newWorkspace(t, nil)
 	w.write(`provider "line" {
-  rate_limit = 1
+  rate_limit      = 1
+  request_timeout = "500ms"
 }
 
 action "line_push_message" "notify" {

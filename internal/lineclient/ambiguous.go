@@ -2,28 +2,23 @@ package lineclient
 
 import "errors"
 
-// MayHaveTakenEffect reports whether a failed operation had an attempt that LINE may have
-// carried out although no success came back: a 5xx, a timeout or a transport failure after a
-// non-GET request was written. A leave or a push that fails so may have happened all the
-// same, whatever the later attempts were answered.
+// MayHaveTakenEffect reports whether an operation that failed with err may nonetheless have
+// been carried out by LINE: one of its attempts that changes something (any method but GET: a
+// leave, a push) got a 5xx answer, timed out, or failed once the request had been written, so
+// LINE may have acted on it and its answer been lost. It holds whatever came after that
+// attempt: 429s until the deadline, a queue in the rate limiter past it, a 404, a token that
+// could not be renewed. What the last attempt said does not undo an earlier one.
 //
-// Provisional, until the client records each attempt's outcome: it reads the error's last
-// answer and its count of attempts, so an operation that went out more than once counts as
-// ambiguous, since an earlier attempt may have met a 5xx or a lost answer.
+// It is false for an operation whose every attempt LINE is known to have refused or never
+// received, and for reads.
 func MayHaveTakenEffect(err error) bool {
-	var (
-		apiErr   *APIError
-		reqErr   *RequestError
-		tokenErr *TokenError
-		redirErr *RedirectError
-	)
-	switch {
-	case err == nil, errors.As(err, &tokenErr), errors.As(err, &redirErr):
-		return false // no request of the operation's own reached LINE
-	case errors.As(err, &reqErr):
-		return reqErr.Attempts > 0
-	case errors.As(err, &apiErr):
-		return apiErr.StatusCode >= 500 || apiErr.Attempts > 1
-	}
-	return false
+	var e *mayHaveTakenEffectError
+	return errors.As(err, &e)
 }
+
+// mayHaveTakenEffectError marks the error of an operation that may have been carried out. It
+// says nothing of its own: the error it wraps says what happened last.
+type mayHaveTakenEffectError struct{ err error }
+
+func (e *mayHaveTakenEffectError) Error() string { return e.err.Error() }
+func (e *mayHaveTakenEffectError) Unwrap() error { return e.err }

@@ -243,10 +243,10 @@ func checkAssertion(form map[string][]string, pub *rsa.PublicKey, now time.Time)
 	return nil
 }
 
-func (l *assertionLINE) client(t *testing.T, raw string, mutate ...func(*Config)) *Client {
-	return l.fakeLINE.client(t, append([]func(*Config){func(c *Config) {
+func (l *assertionLINE) client(t *testing.T, raw string, options ...any) *Client {
+	return l.fakeLINE.client(t, append([]any{func(c *Config) {
 		c.AccessToken, c.ChannelID, c.ChannelPrivateKey, c.ChannelKeyID = "", testChannelID, raw, testKeyID
-	}}, mutate...)...)
+	}}, options...)...)
 }
 
 func TestAssertionIssuesTokensOnceAndRenews(t *testing.T) {
@@ -269,10 +269,11 @@ func TestAssertionIssuesTokensOnceAndRenews(t *testing.T) {
 	if n := l.issued.Load(); n != 1 {
 		t.Fatalf("%d tokens issued for 16 concurrent calls, want 1", n)
 	}
-	clock.Advance(14 * time.Minute)
+	clock.Advance(14 * time.Minute) // a minute left: served while it is renewed
 	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
 		t.Fatal(err)
 	}
+	c.issuer.renewals.Wait()
 	if n := l.issued.Load(); n != 2 {
 		t.Fatalf("%d tokens issued after 14 minutes, want 2 (renewed)", n)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -49,13 +50,30 @@ func newFakeLINE(t *testing.T, handler http.HandlerFunc) *fakeLINE {
 	return f
 }
 
-func (f *fakeLINE) client(t *testing.T, mutate ...func(*Config)) *Client {
+// client builds a client of f. Each option is a func(*Config) that changes the configuration,
+// or a pacer to use instead of the production one.
+func (f *fakeLINE) client(t *testing.T, options ...any) *Client {
 	t.Helper()
-	cfg := Config{Endpoint: f.URL, AccessToken: testToken, MaxRetries: 3, RateLimit: 10000}
-	for _, m := range mutate {
-		m(&cfg)
+	return testClient(t, Config{Endpoint: f.URL, AccessToken: testToken, MaxRetries: 3, RateLimit: 10000}, options...)
+}
+
+func testClient(t *testing.T, cfg Config, options ...any) *Client {
+	t.Helper()
+	var p pacer
+	for _, o := range options {
+		switch o := o.(type) {
+		case func(*Config):
+			o(&cfg)
+		case pacer:
+			p = o
+		default:
+			t.Fatalf("client option %T", o)
+		}
 	}
-	c, err := New(cfg)
+	if p == nil {
+		p = newLimiter(cfg.RateLimit)
+	}
+	c, err := newClient(cfg, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +116,7 @@ func TestAPIErrorCarriesStatusMessageAndRequestID(t *testing.T) {
 	if apiErr.StatusCode != 404 || apiErr.Message != "Not found" || apiErr.RequestID != "req-/v2/bot/group/"+groupID+"/summary" || apiErr.Attempts != 1 {
 		t.Fatalf("APIError = %+v", apiErr)
 	}
-	if !IsNotFound(err) || IsForbidden(err) || IsUnauthorized(err) {
+	if !IsNotFound(err) || IsForbidden(err) || hasStatus(err, http.StatusUnauthorized) {
 		t.Fatal("status predicates disagree with 404")
 	}
 	for _, want := range []string{"get group chat summary", "404", "Not found", "X-Line-Request-Id: req-", "1 attempt"} {
@@ -130,7 +148,7 @@ func TestRetriesTransientAnswersThenSucceeds(t *testing.T) {
 			}
 			writeJSON(w, 200, map[string]int{"count": 7})
 		})
-		count, err := f.client(t, fixedRate, fastBackoff).MemberCount(context.Background(), RoomChat(roomID))
+		count, err := f.client(t, newFixedPacer(10000), fastBackoff).MemberCount(context.Background(), RoomChat(roomID))
 		if err != nil || count != 7 || f.requests.Load() != 3 {
 			t.Errorf("status %d: count=%d err=%v requests=%d, want 7 after 3 requests", status, count, err, f.requests.Load())
 		}
@@ -452,4 +470,28 @@ func (l *logSignal) Write(p []byte) (int, error) {
 		l.once.Do(func() { close(l.seen) })
 	}
 	return len(p), nil
+}
+
+// A connection LINE's end refuses is a failure to reach it, not a timeout: the attempt's own
+// time has not run out, so the error must not say "timed out" (nor ask for a longer
+// request_timeout, which would change nothing).
+func TestRefusedConnectionIsNotATimeout(t *testing.T) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + listener.Addr().String()
+	_ = listener.Close() // nothing listens there any more: every connection is refused
+	c := testClient(t, Config{Endpoint: endpoint, AccessToken: testToken, MaxRetries: 1, RateLimit: 10000}, fastBackoff)
+	_, err = c.BotInfo(context.Background())
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) {
+		t.Fatalf("error %v (%T), want a *RequestError", err, err)
+	}
+	if reqErr.TimedOut || strings.Contains(err.Error(), "timed out") || strings.Contains(err.Error(), "no answer within") {
+		t.Errorf("a refused connection reads as a timeout: %v", err)
+	}
+	if !strings.Contains(err.Error(), "refused") || reqErr.Attempts != 2 {
+		t.Errorf("error %q after %d attempts, want the refusal after 2 attempts", err, reqErr.Attempts)
+	}
 }

@@ -13,9 +13,10 @@ import (
 
 // TestAccPushMessageAction_lostAnswerThenQueuedPastDeadline: LINE carries out the push and
 // its answer is lost; the retry then waits in the provider's own rate limiter (rate_limit = 1,
-// so its turn comes a second after the first attempt) past the invoke deadline of 900ms. The
-// last word is the limiter's, yet the message is out: the error says it may have been
-// delivered, and that invoking again makes a new push.
+// so its turn comes a second after the first attempt) past the invoke deadline of 900ms, or is
+// not started with less than request_timeout left. The last word is the client's, yet the
+// message is out: the error says it may have been delivered, and that invoking again makes a
+// new push.
 func TestAccPushMessageAction_lostAnswerThenQueuedPastDeadline(t *testing.T) {
 	mock := newMockLINE(t, nil)
 	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{LostResponse: 1})
@@ -28,8 +29,10 @@ func TestAccPushMessageAction_lostAnswerThenQueuedPastDeadline(t *testing.T) {
 			`X-Line-Retry-Key.*invoking the action again makes a new push`), "Nothing was sent"),
 		Steps: []resource.TestStep{
 			{
+				// request_timeout: an attempt starts only with that much time left (at most 2s).
 				Config: mock.configWith(`channel_access_token = "`+linemock.DemoToken+`"
-  rate_limit           = 1`, `
+  rate_limit           = 1
+  request_timeout      = "500ms"`, `
 action "line_push_message" "notify" {
   config {
     group_id = "`+linemock.DemoGroupOps+`"

@@ -510,6 +510,40 @@ func TestAccBotMembershipResource_leaveLostThenThrottled(t *testing.T) {
 	})
 }
 
+// LINE throttles every leave until the deadline: its final answer, a 429, proves that the
+// leave was not carried out, and no attempt before it may have been, so the error says the bot
+// is still in the chat; and it is.
+func TestAccBotMembershipResource_leaveThrottledUntilDeadline(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	var applyErr string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		ErrorCheck: expectErrorSaying(&applyErr, wrapped(`The bot is still in group chat `+linemock.DemoGroupOps+
+			`: leaving failed.*LINE (last )?answered 429`), "may have"),
+		Steps: []resource.TestStep{
+			{Config: mock.config(membershipNamed("ops", linemock.DemoGroupOps, "  timeouts {\n    delete = \"3s\"\n  }\n"))},
+			{
+				PreConfig: func() { mock.SetFault(linemock.EndpointGroupLeave, linemock.Fault{Rate429: 1}) },
+				Config:    mock.config(``), // the destroy fails: expectErrorSaying
+			},
+			{
+				PreConfig: func() {
+					if applyErr == "" {
+						t.Fatal("the destroy did not fail")
+					}
+					if !mock.botJoined(t, linemock.DemoGroupOps) {
+						t.Fatal("the bot left although LINE answered every leave 429")
+					}
+					mock.ClearFaults()
+				},
+				// Still in state, and still in the chat: the configuration plans no change.
+				Config:   mock.config(membershipNamed("ops", linemock.DemoGroupOps, "  timeouts {\n    delete = \"3s\"\n  }\n")),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
 // expectErrorSaying is an ErrorCheck for a step expected to fail (ExpectError cannot say
 // what an error must not hold): it records the error in *got and lets the test go on when
 // the error matches want and holds none of the forbidden phrases.
