@@ -243,10 +243,10 @@ func checkAssertion(form map[string][]string, pub *rsa.PublicKey, now time.Time)
 	return nil
 }
 
-func (l *assertionLINE) client(t *testing.T, raw string, mutate ...func(*Config)) *Client {
-	return l.fakeLINE.client(t, append([]func(*Config){func(c *Config) {
+func (l *assertionLINE) client(t *testing.T, raw string, options ...any) *Client {
+	return l.fakeLINE.client(t, append([]any{func(c *Config) {
 		c.AccessToken, c.ChannelID, c.ChannelPrivateKey, c.ChannelKeyID = "", testChannelID, raw, testKeyID
-	}}, mutate...)...)
+	}}, options...)...)
 }
 
 func TestAssertionIssuesTokensOnceAndRenews(t *testing.T) {

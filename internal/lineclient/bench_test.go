@@ -113,7 +113,12 @@ func BenchmarkThrottledReads(b *testing.B) {
 					b.Fatal(err)
 				}
 				ts := httptest.NewServer(mock)
-				c, err := New(Config{Endpoint: ts.URL, AccessToken: linemock.DemoToken, fixedRate: variant.fixed})
+				cfg := Config{Endpoint: ts.URL, AccessToken: linemock.DemoToken, RateLimit: DefaultRateLimit}
+				var p pacer = newLimiter(cfg.RateLimit)
+				if variant.fixed {
+					p = newFixedPacer(cfg.RateLimit)
+				}
+				c, err := newClient(cfg, p)
 				if err != nil {
 					b.Fatal(err)
 				}

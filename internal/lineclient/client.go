@@ -51,9 +51,6 @@ type Config struct {
 	Transport http.RoundTripper // the network; tests may replace it
 	Now       func() time.Time  // the clock that ages issued tokens; tests may replace it
 
-	// fixedRate keeps the rate limiter at RateLimit even when LINE throttles: benchmarks
-	// compare it with the adaptive limiter.
-	fixedRate bool
 	// backoffMin and backoffMax replace retryWaitMin and retryWaitMax, so that tests of
 	// long retry chains run in milliseconds.
 	backoffMin, backoffMax time.Duration
@@ -67,7 +64,7 @@ type Client struct {
 	tokens         tokenSource
 	issuer         *statelessTokens // nil without channel credentials; see IssueToken
 	secrets        []string         // masked in every log line
-	limiter        *limiter
+	pacer          pacer
 	attemptTimeout time.Duration
 
 	flights singleflight.Group
@@ -80,6 +77,15 @@ type Client struct {
 
 // New checks cfg and builds a client. It makes no request.
 func New(cfg Config) (*Client, error) {
+	rateLimit := cfg.RateLimit
+	if rateLimit <= 0 {
+		rateLimit = DefaultRateLimit
+	}
+	return newClient(cfg, newLimiter(rateLimit))
+}
+
+// newClient is New with the pacer given: tests and benchmarks pass their own.
+func newClient(cfg Config, p pacer) (*Client, error) {
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = DefaultEndpoint
 	}
@@ -100,12 +106,10 @@ func New(cfg Config) (*Client, error) {
 	if cfg.backoffMin <= 0 || cfg.backoffMax <= 0 {
 		cfg.backoffMin, cfg.backoffMax = retryWaitMin, retryWaitMax
 	}
-	limiter := newLimiter(cfg.RateLimit, !cfg.fixedRate)
-
 	c := &Client{
 		endpoint:       endpoint.String(),
-		httpClient:     newHTTPClient(cfg, limiter),
-		limiter:        limiter,
+		httpClient:     newHTTPClient(cfg, p),
+		pacer:          p,
 		attemptTimeout: cfg.RequestTimeout,
 		epochs:         map[string]uint64{},
 	}

@@ -49,13 +49,30 @@ func newFakeLINE(t *testing.T, handler http.HandlerFunc) *fakeLINE {
 	return f
 }
 
-func (f *fakeLINE) client(t *testing.T, mutate ...func(*Config)) *Client {
+// client builds a client of f. Each option is a func(*Config) that changes the configuration,
+// or a pacer to use instead of the production one.
+func (f *fakeLINE) client(t *testing.T, options ...any) *Client {
 	t.Helper()
-	cfg := Config{Endpoint: f.URL, AccessToken: testToken, MaxRetries: 3, RateLimit: 10000}
-	for _, m := range mutate {
-		m(&cfg)
+	return testClient(t, Config{Endpoint: f.URL, AccessToken: testToken, MaxRetries: 3, RateLimit: 10000}, options...)
+}
+
+func testClient(t *testing.T, cfg Config, options ...any) *Client {
+	t.Helper()
+	var p pacer
+	for _, o := range options {
+		switch o := o.(type) {
+		case func(*Config):
+			o(&cfg)
+		case pacer:
+			p = o
+		default:
+			t.Fatalf("client option %T", o)
+		}
 	}
-	c, err := New(cfg)
+	if p == nil {
+		p = newLimiter(cfg.RateLimit)
+	}
+	c, err := newClient(cfg, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +147,7 @@ func TestRetriesTransientAnswersThenSucceeds(t *testing.T) {
 			}
 			writeJSON(w, 200, map[string]int{"count": 7})
 		})
-		count, err := f.client(t, fixedRate, fastBackoff).MemberCount(context.Background(), RoomChat(roomID))
+		count, err := f.client(t, newFixedPacer(10000), fastBackoff).MemberCount(context.Background(), RoomChat(roomID))
 		if err != nil || count != 7 || f.requests.Load() != 3 {
 			t.Errorf("status %d: count=%d err=%v requests=%d, want 7 after 3 requests", status, count, err, f.requests.Load())
 		}

@@ -24,11 +24,11 @@ const (
 )
 
 // limiter is the client's shared rate limiter: every attempt, retries and token requests
-// included, waits for it.
+// included, waits for it. It is the pacer of issue 10, one for every scope (it ignores the
+// scope), kept behind the pacer interface until the per-scope controller replaces it.
 type limiter struct {
-	tokens   *rate.Limiter
-	ceiling  float64 // the configured rate
-	adaptive bool    // false keeps the rate fixed (benchmarks compare the two)
+	tokens  *rate.Limiter
+	ceiling float64 // the configured rate
 
 	mu sync.Mutex
 	// rate is the current rate, at most ceiling.
@@ -72,14 +72,41 @@ func (p *passCounter) roll(now time.Time) {
 	}
 }
 
-func newLimiter(ceiling float64, adaptive bool) *limiter {
+func newLimiter(ceiling float64) *limiter {
 	return &limiter{
 		// A burst of one second's worth lets a plan's first requests start together without
 		// ever going past twice the rate in any second.
-		tokens:   rate.NewLimiter(rate.Limit(ceiling), burstFor(ceiling)),
-		ceiling:  ceiling,
-		adaptive: adaptive,
-		rate:     ceiling,
+		tokens:  rate.NewLimiter(rate.Limit(ceiling), burstFor(ceiling)),
+		ceiling: ceiling,
+		rate:    ceiling,
+	}
+}
+
+// wait, done and pause make the limiter a pacer. It has one bucket for every scope.
+func (l *limiter) wait(ctx context.Context, sc scope) (ticket, error) {
+	queued := time.Now()
+	gen, err := l.waitGeneration(ctx)
+	if err != nil {
+		return ticket{}, err
+	}
+	return ticket{scope: sc, episode: gen, queued: queued, sent: time.Now()}, nil
+}
+
+func (l *limiter) done(ctx context.Context, t ticket, o outcome) {
+	switch o {
+	case outcomePassed:
+		l.succeeded(ctx)
+	case outcomeRateLimited:
+		l.throttled(ctx, t.episode)
+	case outcomeUnknown:
+	}
+}
+
+func (l *limiter) pause(_ context.Context, _ scope, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if until.After(l.pausedUntil) {
+		l.pausedUntil = until
 	}
 }
 
@@ -89,11 +116,11 @@ func burstFor(perSecond float64) int {
 	return max(1, int(math.Floor(perSecond)))
 }
 
-// wait blocks until a request may go and returns the generation it was queued in: a request
-// queued at the rate before a slow-down goes out at that rate, however late. It fails at
-// once with context.DeadlineExceeded when the wait would outlast ctx's deadline, and with
+// waitGeneration blocks until a request may go and returns the generation it was queued in: a
+// request queued at the rate before a slow-down goes out at that rate, however late. It fails
+// at once with context.DeadlineExceeded when the wait would outlast ctx's deadline, and with
 // ctx's error when ctx ends while waiting.
-func (l *limiter) wait(ctx context.Context) (uint64, error) {
+func (l *limiter) waitGeneration(ctx context.Context) (uint64, error) {
 	l.mu.Lock()
 	gen, until := l.generation, l.pausedUntil
 	l.mu.Unlock()
@@ -120,13 +147,10 @@ func (l *limiter) wait(ctx context.Context) (uint64, error) {
 }
 
 // throttled takes LINE's rate-limit 429 to an attempt sent in generation gen: it halves the
-// rate (once per episode, see generation) and pauses everyone for retryAfter, if LINE said.
-func (l *limiter) throttled(ctx context.Context, gen uint64, retryAfter time.Duration) {
+// rate, once per episode (see generation).
+func (l *limiter) throttled(ctx context.Context, gen uint64) {
 	l.mu.Lock()
-	if until := time.Now().Add(retryAfter); retryAfter > 0 && until.After(l.pausedUntil) {
-		l.pausedUntil = until
-	}
-	if !l.adaptive || gen != l.generation {
+	if gen != l.generation {
 		l.mu.Unlock()
 		return
 	}
@@ -145,9 +169,6 @@ func (l *limiter) throttled(ctx context.Context, gen uint64, retryAfter time.Dur
 
 // succeeded takes an answer that LINE's rate limit let through and raises the rate a step.
 func (l *limiter) succeeded(ctx context.Context) {
-	if !l.adaptive {
-		return
-	}
 	l.mu.Lock()
 	l.passed.add(time.Now())
 	if l.rate >= l.ceiling {

@@ -15,24 +15,24 @@ import (
 
 func TestLimiterHalvesWhatPassedOncePerEpisodeAndClimbsBack(t *testing.T) {
 	ctx := context.Background()
-	l := newLimiter(100, true)
+	l := newLimiter(100)
 	if l.tokens.Burst() != 100 {
 		t.Fatalf("burst %d, want one second's worth", l.tokens.Burst())
 	}
 	for range 40 {
 		l.succeeded(ctx) // 40 answers passed in the last second
 	}
-	gen, err := l.wait(ctx)
+	gen, err := l.waitGeneration(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.throttled(ctx, gen, 0)
+	l.throttled(ctx, gen)
 	if got := l.current(); got != 20 {
 		t.Fatalf("rate %v after a 429, want half of the 40 that passed", got)
 	}
 	// Other requests of the same episode, queued before the slow-down, change nothing.
-	l.throttled(ctx, gen, 0)
-	l.throttled(ctx, gen, 0)
+	l.throttled(ctx, gen)
+	l.throttled(ctx, gen)
 	if got := l.current(); got != 20 {
 		t.Fatalf("rate %v after three 429s of one episode, want 20", got)
 	}
@@ -41,7 +41,7 @@ func TestLimiterHalvesWhatPassedOncePerEpisodeAndClimbsBack(t *testing.T) {
 	}
 	// A new episode halves again; many bottom out at the floor.
 	for range 20 {
-		l.throttled(ctx, l.generation, 0)
+		l.throttled(ctx, l.generation)
 	}
 	if got := l.current(); got != minRate {
 		t.Fatalf("rate %v, want the floor %v", got, minRate)
@@ -57,19 +57,9 @@ func TestLimiterHalvesWhatPassedOncePerEpisodeAndClimbsBack(t *testing.T) {
 	}
 }
 
-func TestFixedLimiterKeepsItsRate(t *testing.T) {
-	l := newLimiter(50, false)
-	for range 5 {
-		l.throttled(context.Background(), l.generation, 0)
-	}
-	if got := l.current(); got != 50 || l.tokens.Limit() != 50 {
-		t.Fatalf("rate %v, want 50", got)
-	}
-}
-
 func TestBurstNeverExceedsTheRate(t *testing.T) {
 	for _, perSecond := range []float64{0.01, 1, 2.5, 20, 500} {
-		l := newLimiter(perSecond, true)
+		l := newLimiter(perSecond)
 		if burst := l.tokens.Burst(); float64(burst) > max(1, perSecond) || burst < 1 {
 			t.Errorf("rate %v: burst %d", perSecond, burst)
 		}
@@ -79,9 +69,9 @@ func TestBurstNeverExceedsTheRate(t *testing.T) {
 func TestFirstThrottlingWarnsOnce(t *testing.T) {
 	var out bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
-	l := newLimiter(100, true)
+	l := newLimiter(100)
 	for range 3 {
-		l.throttled(ctx, l.generation, 0)
+		l.throttled(ctx, l.generation)
 	}
 	entries, err := tflogtest.MultilineJSONDecode(&out)
 	if err != nil {
@@ -105,16 +95,16 @@ func TestFirstThrottlingWarnsOnce(t *testing.T) {
 }
 
 func TestRetryAfterPausesEveryone(t *testing.T) {
-	l := newLimiter(1000, true)
-	l.throttled(context.Background(), l.generation, 300*time.Millisecond)
+	l := newLimiter(1000)
+	l.pause(context.Background(), "GET /v2/bot/info", time.Now().Add(300*time.Millisecond))
 	// A caller whose deadline comes before the pause ends is refused at once.
 	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if _, err := l.wait(short); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := l.waitGeneration(short); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 	}
 	start := time.Now()
-	if _, err := l.wait(context.Background()); err != nil {
+	if _, err := l.waitGeneration(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// A timer never fires early, so this lower bound cannot flake.
@@ -149,9 +139,10 @@ func TestRetryAfterHoldsOtherCalls(t *testing.T) {
 	// Another call, once the client has read the 429 and its Retry-After.
 	for paused := false; !paused; {
 		time.Sleep(time.Millisecond)
-		c.limiter.mu.Lock()
-		paused = !c.limiter.pausedUntil.IsZero()
-		c.limiter.mu.Unlock()
+		l := c.pacer.(*limiter)
+		l.mu.Lock()
+		paused = !l.pausedUntil.IsZero()
+		l.mu.Unlock()
 	}
 	if _, err := c.MemberCount(context.Background(), RoomChat(roomID)); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// The seam between the retry loop and the rate controller (issue 19): the loop asks the pacer
+// before every attempt and tells it what became of each. Both sides code to this file; see
+// the pacer contract in the project's briefs before changing it.
+
 // scope names one LINE rate-limit scope: LINE counts its limits per channel, per endpoint, where
 // an endpoint is a method and a path template; path values never matter (line-api.md §1.5, §14.3).
 // Examples: "GET /v2/bot/group/{groupId}/summary", "POST /v2/bot/message/push",

@@ -16,10 +16,6 @@ import (
 // fastBackoff makes every retry wait a few milliseconds, so that long chains run quickly.
 func fastBackoff(c *Config) { c.backoffMin, c.backoffMax = time.Millisecond, 5*time.Millisecond }
 
-// fixedRate keeps the limiter out of tests of the retries: after a 429 with nothing passed,
-// the adaptive one paces a request per second.
-func fixedRate(c *Config) { c.fixedRate = true }
-
 func TestRateLimit429IsRetriedWithoutUsingUpMaxRetries(t *testing.T) {
 	var n atomic.Int32
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
@@ -32,7 +28,7 @@ func TestRateLimit429IsRetriedWithoutUsingUpMaxRetries(t *testing.T) {
 			writeJSON(w, 200, map[string]int{"count": 4})
 		}
 	})
-	c := f.client(t, fastBackoff, fixedRate, func(c *Config) { c.MaxRetries = 1 })
+	c := f.client(t, fastBackoff, newFixedPacer(10000), func(c *Config) { c.MaxRetries = 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	count, err := c.MemberCount(ctx, GroupChat(groupID))
@@ -58,7 +54,7 @@ func Test429sThatNoWaitFixesAreFinal(t *testing.T) {
 		if IsRateLimited(err) || f.requests.Load() != 1 {
 			t.Errorf("429 %q: %d requests, want 1 and not a rate limit", message, f.requests.Load())
 		}
-		if got := c.limiter.current(); got != 10000 {
+		if got := c.pacer.(*limiter).current(); got != 10000 {
 			t.Errorf("429 %q: the limiter slowed down to %v", message, got)
 		}
 	}
@@ -73,7 +69,11 @@ func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
 			f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 				writeJSON(w, 429, map[string]string{"message": msgRateLimited})
 			})
-			c := f.client(t, fastBackoff, func(c *Config) { c.MaxRetries, c.fixedRate = 0, fixed })
+			var p pacer = newLimiter(10000)
+			if fixed {
+				p = newFixedPacer(10000)
+			}
+			c := f.client(t, fastBackoff, p, func(c *Config) { c.MaxRetries = 0 })
 			ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 			defer cancel()
 			start := time.Now()
@@ -133,7 +133,7 @@ func TestCancelWhileThrottled(t *testing.T) {
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 429, map[string]string{"message": msgRateLimited})
 	})
-	c := f.client(t, fastBackoff, fixedRate)
+	c := f.client(t, fastBackoff, newFixedPacer(10000))
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for f.requests.Load() < 3 {
@@ -431,7 +431,7 @@ func TestTokenEndpointRateLimitIsRetried(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]int{"count": 5})
 	})
-	c := f.client(t, fastBackoff, fixedRate, func(c *Config) {
+	c := f.client(t, fastBackoff, newFixedPacer(10000), func(c *Config) {
 		c.AccessToken, c.ChannelID, c.ChannelSecret, c.MaxRetries = "", testChannelID, testChannelSecret, 0
 	})
 	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {

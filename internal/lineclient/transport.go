@@ -41,7 +41,7 @@ const msgRateLimited = "The API rate limit has been exceeded. Try again later."
 // the per-attempt timeout starts once the limiter lets the attempt go, so that time queued
 // never counts against it. Neither client follows redirects: LINE never redirects, and
 // following one would carry the token or the channel secret to another host.
-func newHTTPClient(cfg Config, limiter *limiter) *http.Client {
+func newHTTPClient(cfg Config, limiter pacer) *http.Client {
 	base := cfg.Transport
 	if base == nil {
 		base = cleanhttp.DefaultPooledTransport()
@@ -65,7 +65,7 @@ func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseL
 // small retryablehttp.Client over the shared wire client.
 type retryingTransport struct {
 	wire             *http.Client
-	limiter          *limiter
+	limiter          pacer
 	maxRetries       int
 	waitMin, waitMax time.Duration
 }
@@ -114,10 +114,10 @@ func (t *retryingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 type callStats struct {
 	attempts atomic.Int32 // requests that went out
 
-	limiter          *limiter
+	limiter          pacer
 	maxRetries       int
 	waitMin, waitMax time.Duration
-	generation       uint64        // the limiter's generation when the last attempt went out
+	ticket           ticket        // the last attempt's
 	failures         int           // 5xx and transport failures, counted against maxRetries
 	last             error         // the last answer (*APIError) or failure that was retried
 	stopped          error         // set when the deadline or a cancellation stopped the retries
@@ -146,6 +146,7 @@ func (s *callStats) checkRetry(ctx context.Context, resp *http.Response, err err
 		}
 		// The library's policy knows which transport errors are final (bad scheme, TLS
 		// certificate) and retries the rest.
+		s.limiter.done(ctx, s.ticket, outcomeUnknown)
 		if retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err); !retry {
 			return false, nil
 		}
@@ -154,17 +155,20 @@ func (s *callStats) checkRetry(ctx context.Context, resp *http.Response, err err
 	case resp.StatusCode == http.StatusTooManyRequests:
 		answer = peekAnswer(resp)
 		if !IsRateLimited(answer) {
+			s.limiter.done(ctx, s.ticket, outcomeUnknown)
 			return false, nil
 		}
-		s.limiter.throttled(ctx, s.generation, retryAfterOr0(resp))
+		s.limiter.done(ctx, s.ticket, outcomeRateLimited)
+		if wait := retryAfterOr0(resp); wait > 0 {
+			s.limiter.pause(ctx, s.ticket.scope, time.Now().Add(wait))
+		}
 	case resp.StatusCode == http.StatusInternalServerError, resp.StatusCode == http.StatusBadGateway,
 		resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
+		s.limiter.done(ctx, s.ticket, outcomePassed)
 		answer = peekAnswer(resp)
 		s.failures++
 	default:
-		if resp.StatusCode < 500 {
-			s.limiter.succeeded(ctx)
-		}
+		s.limiter.done(ctx, s.ticket, outcomePassed)
 		return false, nil
 	}
 	if answer != nil {
@@ -275,20 +279,20 @@ func (e *attemptTimeoutError) Temporary() bool { return true }
 // the per-attempt timeout and logs it.
 type observedTransport struct {
 	next           http.RoundTripper
-	limiter        *limiter
+	limiter        pacer
 	attemptTimeout time.Duration
 	userAgent      string // put before the SDK's User-Agent
 }
 
 func (t *observedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	generation, err := t.limiter.wait(ctx)
+	tk, err := t.limiter.wait(ctx, scopeOf(req.Method, req.URL.Path))
 	if err != nil {
 		return nil, &queuedError{err: err}
 	}
 	if stats, ok := ctx.Value(callStatsKey{}).(*callStats); ok {
 		stats.attempts.Add(1)
-		stats.generation = generation
+		stats.ticket = tk
 	}
 	attemptCtx, cancel := context.WithTimeout(ctx, t.attemptTimeout)
 	// RoundTrippers must not change the request they are given.
