@@ -54,7 +54,7 @@ func Test429sThatNoWaitFixesAreFinal(t *testing.T) {
 		if IsRateLimited(err) || f.requests.Load() != 1 {
 			t.Errorf("429 %q: %d requests, want 1 and not a rate limit", message, f.requests.Load())
 		}
-		if got := c.pacer.(*limiter).current(); got != 10000 {
+		if got := c.pacer.(*limiter).current(scopeOf(http.MethodGet, "/v2/bot/group/"+groupID+"/summary")); got != 10000 {
 			t.Errorf("429 %q: the limiter slowed down to %v", message, got)
 		}
 	}
