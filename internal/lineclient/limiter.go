@@ -305,8 +305,9 @@ func (p *partition) done(ctx context.Context, t ticket, o outcome) {
 			p.mu.Unlock()
 			return
 		}
-		p.decrease(now)
-		perSecond, measured, decreases := p.rate, p.accepted.rate(now), p.decreases
+		measured := p.accepted.rate(now)
+		p.decrease(now, measured)
+		perSecond, decreases := p.rate, p.decreases
 		p.mu.Unlock()
 		fields := map[string]any{"endpoint": string(p.scope), "requests_per_second": perSecond,
 			"accepted_per_second": measured, "rate_limit": p.ceiling, "slow_downs": decreases}
@@ -319,10 +320,11 @@ func (p *partition) done(ctx context.Context, t ticket, o outcome) {
 	}
 }
 
-// decrease is the law's decrease (mu held): β times the lesser of the current rate and what
-// LINE accepted over the last second, at least the floor; a new episode; CUBIC restarted.
-func (p *partition) decrease(now time.Time) {
-	p.rate = max(p.floor, decreaseFactor*min(p.rate, p.accepted.rate(now)))
+// decrease is the law's decrease (mu held): β times the lesser of the current rate and the
+// measured rate (what LINE accepted over the last second), at least the floor; a new episode;
+// CUBIC restarted.
+func (p *partition) decrease(now time.Time, measured float64) {
+	p.rate = max(p.floor, decreaseFactor*min(p.rate, measured))
 	p.throttled = true
 	p.episode++
 	p.decreases++
