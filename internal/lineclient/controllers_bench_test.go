@@ -37,10 +37,10 @@ var benchControllers = []struct {
 	name string
 	new  func(rateLimit float64) pacer
 }{
-	{"per endpoint, CUBIC, 0.7 × accepted (this client)", func(r float64) pacer { return newLimiter(r) }},
+	{"this client's: per endpoint, CUBIC, 0.7 × accepted", func(r float64) pacer { return newLimiter(r) }},
 	{"the same, 0.7 × sent", func(r float64) pacer { return sentBased{newLimiter(r)} }},
-	{"previous (one limiter, ½ × accepted, +1/s per answer)", func(r float64) pacer { return newPreviousLimiter(r) }},
-	{"AWS SDK adaptive (one bucket, CUBIC, 0.7 × measured)", func(float64) pacer { return newAWSAdaptive() }},
+	{"previous: one limiter, ½ × accepted, +1/s per answer", func(r float64) pacer { return newPreviousLimiter(r) }},
+	{"AWS-style: one bucket, CUBIC, 0.7 × measured", func(float64) pacer { return newAWSAdaptive() }},
 }
 
 // sentBased is the client's limiter but for one thing: a decrease takes β of the rate sent over
@@ -71,10 +71,10 @@ type benchScenario struct {
 }
 
 var benchScenarios = []benchScenario{
-	{name: "(i) a 20 req/s bucket", limit: 20},
-	{name: "(ii) the same bucket, another client sending 8 req/s", limit: 20, other: 8},
-	{name: "(iii) a 12 req/s limit on members/count, summaries unlimited beside it", limit: 12, beside: true},
-	{name: "(iii) reference: the summaries alone", alone: true},
+	{name: "(i) 20 req/s", limit: 20},
+	{name: "(ii) 20 req/s, another client at 8", limit: 20, other: 8},
+	{name: "(iii) 12 req/s, beside an unlimited endpoint", limit: 12, beside: true},
+	{name: "(iii) reference: the unlimited endpoint alone", alone: true},
 }
 
 const (
@@ -330,7 +330,7 @@ func controllersTable(results [][]benchRun, steady time.Duration) (string, []str
 			}
 			left := fmt.Sprintf("%.1f/s", allowed/secs)
 			if sc.other > 0 {
-				left += fmt.Sprintf(" (the other client: %d of %d answered 429)", r.other429, r.other)
+				left += fmt.Sprintf(" (the other: %d of %d answered 429)", r.other429, r.other)
 			}
 			verdict := ""
 			if j == 0 {

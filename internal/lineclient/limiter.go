@@ -18,7 +18,7 @@ import (
 // The limiter therefore keeps one controller per endpoint (a partition, one per scope), each
 // adapting its own rate with the law below, under one run-wide cap, rate_limit.
 //
-// The law (DESIGN.md, "Rate limiter", says why):
+// The law (DESIGN.md, "Rate limiter", says why; BENCHMARKS.md measures it):
 //
 //   - Decrease: LINE's rate-limit 429 to an attempt queued in the partition's current episode
 //     sets the rate to β times the lesser of the current rate and the rate LINE accepted over
@@ -28,10 +28,11 @@ import (
 //     §4.2), in requests per second, where Wmax = rate/β at the decrease, so that the rate comes
 //     back to Wmax after K = ∛(Wmax·(1−β)/C) seconds, stays near it, then probes beyond. t
 //     counts only the time in which the partition held a request back (with no request waiting
-//     for it, a faster rate would change nothing and prove nothing), and starts only when an
-//     answer to an attempt of the current episode has passed. Growth never takes the rate above
-//     twice the rate sent over the last second, nor above rate_limit, where the partition stops
-//     pacing until LINE throttles again.
+//     for it, a faster rate would change nothing and prove nothing: RFC 9438 §5.8 leaves
+//     application-limited time out of t), and starts only when an answer to an attempt of the
+//     current episode has passed. Growth never takes the rate above twice the rate sent over
+//     the last second, nor above rate_limit, where the partition stops pacing until LINE
+//     throttles again.
 //   - Floor: floorShare of rate_limit, per partition.
 //
 // The constants are RFC 9438's (β and C), which aws-sdk-go-v2's adaptive retry mode also uses
@@ -39,7 +40,7 @@ import (
 const (
 	// decreaseFactor is β: RFC 9438 §4.6 (β_cubic = 0.7); aws-sdk-go-v2's beta.
 	decreaseFactor = 0.7
-	// cubicC is C in requests per second per second³: RFC 9438 §5 (0.4); aws-sdk-go-v2's
+	// cubicC is C in requests per second per second³: RFC 9438 §5.1 (0.4); aws-sdk-go-v2's
 	// scaleConstant.
 	cubicC = 0.4
 	// floorShare of rate_limit is the slowest a partition goes: 5 requests per second at the
@@ -48,9 +49,8 @@ const (
 	floorShare = 0.01
 	// measureWindow is how far back the rates sent and accepted are measured.
 	measureWindow = time.Second
-	// sendCapFactor bounds growth: never above this many times the rate sent (RFC 9438 §4.2
-	// grows the window only while the sender uses it; aws-sdk-go-v2 caps at twice its measured
-	// send rate).
+	// sendCapFactor bounds growth: never above this many times the rate sent over the last
+	// measureWindow, as aws-sdk-go-v2 caps its rate at twice its measured send rate.
 	sendCapFactor = 2
 )
 

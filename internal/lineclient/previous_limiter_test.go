@@ -28,8 +28,8 @@ const (
 )
 
 // previousLimiter was the client's shared rate limiter: every attempt, retries and token requests
-// included, waits for it. It is the pacer of issue 10, one for every scope (it ignores the
-// scope), kept behind the pacer interface until the per-scope controller replaces it.
+// included, waited for it. It is the pacer of issue 10, one for every scope (it ignores the
+// scope).
 type previousLimiter struct {
 	tokens  *rate.Limiter
 	ceiling float64 // the configured rate
