@@ -164,6 +164,9 @@ func (w *waiter) signal() {
 }
 
 func (p *partition) wait(ctx context.Context) (ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return ticket{}, err
+	}
 	w := &waiter{wake: make(chan struct{}, 1)}
 	p.mu.Lock()
 	now := time.Now()

@@ -480,6 +480,10 @@ func TestWaitFailsAtOnceWhenItCannotGoBeforeTheDeadline(t *testing.T) {
 			t.Fatalf("err %v, want context.Canceled", err)
 		}
 		wg.Wait()
+		// Cancelled before it asks, where nothing waits: no attempt.
+		if _, err := l.wait(cctx, scopeB); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err %v on an idle endpoint with a cancelled context, want context.Canceled", err)
+		}
 	})
 }
 
