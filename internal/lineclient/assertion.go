@@ -238,36 +238,22 @@ func (k *signingKey) assertion(channelID string, now time.Time) (string, error) 
 	return jwt.Signed(signer).Claims(claims).Serialize()
 }
 
-// issueByAssertion asks LINE for a stateless token with a fresh assertion, through the SDK's
-// channel_access_token client.
-func issueByAssertion(httpClient *http.Client, endpoint, channelID string, key *signingKey, now func() time.Time) func(context.Context) (string, time.Duration, error) {
-	return func(ctx context.Context) (string, time.Duration, error) {
-		api, err := channel_access_token.NewChannelAccessTokenAPI(
-			channel_access_token.WithHTTPClient(httpClient),
-			channel_access_token.WithEndpoint(endpoint),
-		)
-		if err != nil {
-			return "", 0, &TokenError{KeyID: key.kid, Err: fmt.Errorf("%s: %w", opIssueToken, err)}
-		}
+// assertionRequest asks LINE for a stateless token with a fresh assertion each time.
+func assertionRequest(channelID string, key *signingKey, now func() time.Time) tokenRequest {
+	return func(ctx context.Context, api *channel_access_token.ChannelAccessTokenAPI) (
+		*http.Response, *channel_access_token.IssueStatelessChannelAccessTokenResponse, error) {
 		jwtString, err := key.assertion(channelID, now())
 		if err != nil {
-			return "", 0, &TokenError{KeyID: key.kid, Err: fmt.Errorf("%s: signing the assertion: %w", opIssueToken, err)}
+			return nil, nil, &signingError{err: err}
 		}
 		// The assertion buys tokens until it expires: as secret as a token.
 		ctx = tflog.MaskLogStrings(ctx, jwtString)
-		callCtx, stats := withCallStats(ctx)
-		res, body, err := api.WithContext(callCtx).IssueStatelessChannelTokenByJWTAssertionWithHttpInfo(jwtString)
-		if err != nil {
-			callErr := callError(callCtx, opIssueToken, res, err, stats, 0)
-			// 400 is a refused assertion and 404 an unregistered kid: asking again with the
-			// same key will not change either.
-			unknown := res != nil && res.StatusCode == http.StatusNotFound
-			refused := unknown || (res != nil && res.StatusCode == http.StatusBadRequest)
-			return "", 0, &TokenError{Refused: refused, KeyID: key.kid, UnknownKey: unknown, Err: callErr}
-		}
-		if body.AccessToken == "" || body.ExpiresIn <= 0 {
-			return "", 0, &TokenError{KeyID: key.kid, Err: fmt.Errorf("%s: LINE answered without a token or lifetime", opIssueToken)}
-		}
-		return body.AccessToken, time.Duration(body.ExpiresIn) * time.Second, nil
+		return api.WithContext(ctx).IssueStatelessChannelTokenByJWTAssertionWithHttpInfo(jwtString)
 	}
 }
+
+// signingError is an assertion that could not be signed: no request went out.
+type signingError struct{ err error }
+
+func (e *signingError) Error() string { return "signing the assertion: " + e.err.Error() }
+func (e *signingError) Unwrap() error { return e.err }

@@ -60,10 +60,10 @@ type Config struct {
 // client, because the SDK keeps the context of WithContext on the shared struct.
 type Client struct {
 	endpoint       string
-	httpClient     *http.Client
-	tokens         tokenSource
-	issuer         *statelessTokens // nil without channel credentials; see IssueToken
-	secrets        []string         // masked in every log line
+	api            *http.Client // Messaging API calls: each attempt carries the current token
+	tokens         tokenSource  // nil without credentials
+	issuer         *issuer      // nil without channel credentials; see IssueToken
+	secrets        []string     // masked in every log line
 	pacer          pacer
 	attemptTimeout time.Duration
 
@@ -97,23 +97,30 @@ func newClient(cfg Config, p pacer) (*Client, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	cfg.MaxRetries = max(cfg.MaxRetries, 0)
-	if cfg.RateLimit <= 0 {
-		cfg.RateLimit = DefaultRateLimit
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.backoffMin <= 0 || cfg.backoffMax <= 0 {
 		cfg.backoffMin, cfg.backoffMax = retryWaitMin, retryWaitMax
 	}
+	wire := newWire(cfg)
+	// Two clients over one wire and one pacer: the token endpoint's requests carry no bearer
+	// token, the Messaging API's carry the current one.
+	retrying := func(tokens tokenSource) *http.Client {
+		return &http.Client{
+			Transport: &retrier{wire: wire, pacer: p, tokens: tokens, basePath: endpoint.Path,
+				maxRetries: cfg.MaxRetries, waitMin: cfg.backoffMin, waitMax: cfg.backoffMax,
+				attemptTimeout: cfg.RequestTimeout},
+			CheckRedirect: refuseRedirects,
+		}
+	}
 	c := &Client{
 		endpoint:       endpoint.String(),
-		httpClient:     newHTTPClient(cfg, p),
 		pacer:          p,
 		attemptTimeout: cfg.RequestTimeout,
 		epochs:         map[string]uint64{},
 	}
-	if err := c.setIssuer(cfg); err != nil {
+	if err := c.setIssuer(cfg, retrying(nil)); err != nil {
 		return nil, err
 	}
 	switch {
@@ -121,22 +128,27 @@ func newClient(cfg Config, p pacer) (*Client, error) {
 		c.tokens = staticToken(cfg.AccessToken)
 	case c.issuer != nil:
 		c.tokens = c.issuer
-	default:
-		c.tokens = staticToken("")
 	}
+	c.api = retrying(c.tokens)
 	return c, nil
 }
 
 // setIssuer prepares stateless token issuance from the channel credentials, if complete:
 // a private key (checked here, before any request) wins over a secret. The issuer also
 // serves IssueToken when an access token is used for calls.
-func (c *Client) setIssuer(cfg Config) error {
+func (c *Client) setIssuer(cfg Config, tokenClient *http.Client) error {
 	for _, secret := range []string{cfg.AccessToken, cfg.ChannelSecret, cfg.ChannelPrivateKey} {
 		if secret != "" { // masking "" would blank every log line
 			c.secrets = append(c.secrets, secret)
 		}
 	}
-	var issue func(context.Context) (string, time.Duration, error)
+	s := &issuer{
+		client:   tokenClient,
+		endpoint: c.endpoint,
+		now:      cfg.Now,
+		bound:    issueBound(cfg.RequestTimeout, cfg.MaxRetries, cfg.backoffMin, cfg.backoffMax),
+		margin:   cfg.RequestTimeout,
+	}
 	switch {
 	case cfg.ChannelPrivateKey != "":
 		key, err := newSigningKey(cfg.ChannelPrivateKey, cfg.ChannelKeyID)
@@ -148,17 +160,13 @@ func (c *Client) setIssuer(cfg Config) error {
 			return &CredentialsError{Field: FieldChannelID, Reason: "required with a private key: the issuer and " +
 				"subject of every assertion, shown in the channel's Basic settings"}
 		}
-		issue = issueByAssertion(c.httpClient, c.endpoint, cfg.ChannelID, key, cfg.Now)
+		s.request, s.keyID = assertionRequest(cfg.ChannelID, key, cfg.Now), key.kid
 	case cfg.ChannelID != "" && cfg.ChannelSecret != "":
-		issue = issueStateless(c.httpClient, c.endpoint, cfg.ChannelID, cfg.ChannelSecret)
+		s.request = secretRequest(cfg.ChannelID, cfg.ChannelSecret)
 	default:
 		return nil
 	}
-	c.issuer = &statelessTokens{
-		issue: issue,
-		now:   cfg.Now,
-		bound: issueBound(cfg.RequestTimeout, cfg.MaxRetries, cfg.backoffMin, cfg.backoffMax),
-	}
+	c.issuer = s
 	return nil
 }
 
@@ -204,17 +212,19 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// start prepares one call: the token, log masks for every secret, an attempt counter and a
-// fresh SDK client bound to the call's context.
+// placeholderToken is what the SDK is built with (it refuses none): the retry loop sets each
+// attempt's Authorization header with the token current when the attempt is sent.
+const placeholderToken = "set-per-attempt"
+
+// start prepares one call: log masks for every secret, the call's record and a fresh SDK
+// client bound to the call's context.
 func (c *Client) start(ctx context.Context) (context.Context, *messaging_api.MessagingApiAPI, *callStats, error) {
 	ctx = tflog.MaskLogStrings(ctx, c.secrets...)
-	token, err := c.tokens.Token(ctx)
-	if err != nil {
-		return ctx, nil, nil, err
+	if c.tokens == nil {
+		return ctx, nil, nil, &MissingCredentialsError{}
 	}
-	ctx = tflog.MaskLogStrings(ctx, token)
-	api, err := messaging_api.NewMessagingApiAPI(token,
-		messaging_api.WithHTTPClient(c.httpClient),
+	api, err := messaging_api.NewMessagingApiAPI(placeholderToken,
+		messaging_api.WithHTTPClient(c.api),
 		messaging_api.WithEndpoint(c.endpoint),
 	)
 	if err != nil {
@@ -228,7 +238,8 @@ func (c *Client) start(ctx context.Context) (context.Context, *messaging_api.Mes
 // status, message and request ID can be read.
 type sdkCall[T any] func(api *messaging_api.MessagingApiAPI) (*http.Response, T, error)
 
-// do runs an SDK call and turns its failure into an *APIError or *RequestError.
+// do runs an SDK call and turns its failure into an *APIError, *RequestError, *TokenError or
+// *RedirectError; MayHaveTakenEffect tells whether it may have been carried out nonetheless.
 func do[T any](ctx context.Context, c *Client, op string, call sdkCall[T]) (T, error) {
 	var zero T
 	ctx, api, stats, err := c.start(ctx)
@@ -237,7 +248,11 @@ func do[T any](ctx context.Context, c *Client, op string, call sdkCall[T]) (T, e
 	}
 	res, out, err := call(api)
 	if err != nil {
-		return zero, callError(ctx, op, res, err, stats, c.attemptTimeout)
+		err = callError(ctx, op, res, err, stats, c.attemptTimeout)
+		if stats.ambiguous {
+			err = &mayHaveTakenEffectError{err: err}
+		}
+		return zero, err
 	}
 	return out, nil
 }
@@ -298,16 +313,20 @@ func (c *Client) forget(chatID string) {
 }
 
 // callError turns what the SDK returned for a failed call into the error the provider reads:
-// *RedirectError, *APIError, or *RequestError.
+// *RedirectError, *APIError, *TokenError or *RequestError.
 func callError(ctx context.Context, op string, res *http.Response, err error, stats *callStats, attemptTimeout time.Duration) error {
-	attempts := int(stats.attempts.Load())
+	attempts := stats.attempts
 	var queued *queuedError
 	switch {
 	case res != nil && res.StatusCode/100 == 3:
 		return &RedirectError{Operation: op, StatusCode: res.StatusCode, Location: res.Header.Get("Location")}
 	case res != nil && res.StatusCode/100 != 2:
 		answer := newAPIError(op, res, max(attempts, 1))
-		if stats.stopped != nil {
+		switch {
+		case stats.retryAfter != "":
+			return &RequestError{Operation: op, Attempts: max(attempts, 1), Cancelled: true, RetryAfter: stats.retryAfter,
+				RetryAfterWait: stats.retryWait, Last: answer, Err: stats.stopped}
+		case stats.stopped != nil:
 			// A retryable answer, but the deadline (or a cancellation) came first.
 			return &RequestError{Operation: op, Attempts: max(attempts, 1), Cancelled: true, Last: answer, Err: stats.stopped}
 		}
@@ -315,6 +334,10 @@ func callError(ctx context.Context, op string, res *http.Response, err error, st
 	case res != nil:
 		// LINE answered 2xx but the SDK could not read the body.
 		return fmt.Errorf("%s: %w", op, err)
+	case stats.tokenErr != nil:
+		return stats.tokenErr
+	case stats.tooLate:
+		return &RequestError{Operation: op, Attempts: attempts, Cancelled: true, TooLate: true, Last: stats.last, Err: stats.stopped}
 	case errors.As(err, &queued):
 		return &RequestError{Operation: op, Attempts: attempts, Queued: true, Cancelled: true, Last: stats.last, Err: queued.err}
 	case stats.stopped != nil || ctx.Err() != nil:
@@ -326,5 +349,15 @@ func callError(ctx context.Context, op string, res *http.Response, err error, st
 	}
 	var netErr net.Error
 	timedOut := errors.As(err, &netErr) && netErr.Timeout()
-	return &RequestError{Operation: op, Attempts: max(attempts, 1), TimedOut: timedOut, AttemptTimeout: attemptTimeout, Err: err}
+	return &RequestError{Operation: op, Attempts: max(attempts, 1), TimedOut: timedOut, AttemptTimeout: attemptTimeout, Err: unwrapURLError(err)}
+}
+
+// unwrapURLError drops the *url.Error that http.Client wraps around a transport's error: it
+// repeats the method and the URL, which the operation already names.
+func unwrapURLError(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err
+	}
+	return err
 }

@@ -115,7 +115,7 @@ func TestAPIErrorCarriesStatusMessageAndRequestID(t *testing.T) {
 	if apiErr.StatusCode != 404 || apiErr.Message != "Not found" || apiErr.RequestID != "req-/v2/bot/group/"+groupID+"/summary" || apiErr.Attempts != 1 {
 		t.Fatalf("APIError = %+v", apiErr)
 	}
-	if !IsNotFound(err) || IsForbidden(err) || IsUnauthorized(err) {
+	if !IsNotFound(err) || IsForbidden(err) || hasStatus(err, http.StatusUnauthorized) {
 		t.Fatal("status predicates disagree with 404")
 	}
 	for _, want := range []string{"get group chat summary", "404", "Not found", "X-Line-Request-Id: req-", "1 attempt"} {

@@ -1,10 +1,12 @@
 package lineclient
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"time"
 )
@@ -16,11 +18,24 @@ type APIError struct {
 	Message    string // LINE's "message" (token endpoints: "error_description", else "error")
 	RequestID  string // the X-Line-Request-Id header, for LINE's support
 	Attempts   int    // requests made, retries included
+	// NotLINE is set when the body was not LINE's JSON error, as a proxy's or a gateway's
+	// answers are not: it then says what it was, such as "a text/html body" or "an empty body".
+	NotLINE string
 }
 
 func (e *APIError) Error() string {
-	return fmt.Sprintf("%s: LINE answered %d: %s (X-Line-Request-Id: %s; %s)",
-		e.Operation, e.StatusCode, e.messageOrStatus(), orNone(e.RequestID), nAttempts(e.Attempts))
+	return fmt.Sprintf("%s: %s (X-Line-Request-Id: %s; %s)", e.Operation, e.answered(""), orNone(e.RequestID), nAttempts(e.Attempts))
+}
+
+// answered says what came back: "LINE answered 404: Not found", or, for an answer that is not
+// LINE's, "the API endpoint answered 429 Too Many Requests with a text/html body, not LINE's
+// JSON error". last is "" or "last ".
+func (e *APIError) answered(last string) string {
+	if e.NotLINE != "" {
+		return fmt.Sprintf("the API endpoint %sanswered %d %s with %s, not LINE's JSON error",
+			last, e.StatusCode, http.StatusText(e.StatusCode), e.NotLINE)
+	}
+	return fmt.Sprintf("LINE %sanswered %d: %s", last, e.StatusCode, e.messageOrStatus())
 }
 
 func (e *APIError) messageOrStatus() string {
@@ -44,9 +59,6 @@ func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 // verified or premium account).
 func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
 
-// IsUnauthorized reports a 401: the access token is missing, invalid or expired.
-func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
-
 // hasStatus is about the call's own answer: a failed token request (LINE's 404 for an
 // unregistered key) never passes for a chat's 404, which would make a membership vanish.
 func hasStatus(err error, status int) bool {
@@ -63,10 +75,20 @@ type RequestError struct {
 	Operation string
 	Attempts  int  // requests that went out
 	TimedOut  bool // the last attempt ran out of time
-	Cancelled bool // the caller's context ended (Ctrl-C, or its own deadline)
+	// Cancelled is set when the caller's context ended (Ctrl-C, or its own deadline), or when
+	// the retries stopped because the next wait or attempt could not end before the deadline.
+	Cancelled bool
 	// Queued is set when the caller's context ended while the request was still waiting its
 	// turn in the shared rate limiter: no request went out for it.
-	Queued         bool
+	Queued bool
+	// RetryAfter is set when the last answer asked, with this Retry-After value, for a wait
+	// (RetryAfterWait) that would have ended after the deadline: the retries stopped at once.
+	RetryAfter     string
+	RetryAfterWait time.Duration
+	// TooLate is set when an attempt that changes something (a leave, a push) was not started
+	// because less than min(request_timeout, 2s) was left before the deadline: its answer
+	// could have been cut off.
+	TooLate        bool
 	AttemptTimeout time.Duration // the time each attempt was allowed
 	// Last is, when Cancelled, the last answer (an *APIError: a 429 means LINE was still
 	// throttling) or failure that was being retried when the context ended.
@@ -76,6 +98,16 @@ type RequestError struct {
 
 func (e *RequestError) Error() string {
 	switch {
+	case e.RetryAfter != "":
+		return fmt.Sprintf("%s: the answer asked to wait before trying again (Retry-After: %s, %s), which would "+
+			"end after the deadline, so the provider stopped after %s; %s",
+			e.Operation, e.RetryAfter, aboutDuration(e.RetryAfterWait), nAttempts(e.Attempts), lastWords(e.Last))
+	case e.TooLate && e.Last != nil:
+		return fmt.Sprintf("%s: %v: too close to the deadline to start another attempt whose answer could be cut "+
+			"off, after %s; %s", e.Operation, e.Err, nAttempts(e.Attempts), lastWords(e.Last))
+	case e.TooLate:
+		return fmt.Sprintf("%s: %v: too close to the deadline to start an attempt whose answer could be cut off, "+
+			"so no request went out", e.Operation, e.Err)
 	case e.Queued && e.Last != nil:
 		return fmt.Sprintf("%s: %v while waiting in the client's rate limiter for attempt %d; %s",
 			e.Operation, e.Err, e.Attempts+1, lastWords(e.Last))
@@ -95,10 +127,13 @@ func (e *RequestError) Error() string {
 // lastWords says what LINE did last, without repeating the operation.
 func lastWords(last error) string {
 	var apiErr *APIError
-	if !errors.As(last, &apiErr) {
+	switch {
+	case last == nil:
+		return "no answer came"
+	case !errors.As(last, &apiErr):
 		return "the last attempt failed: " + last.Error()
 	}
-	answer := fmt.Sprintf("LINE last answered %d: %s (X-Line-Request-Id: %s)", apiErr.StatusCode, apiErr.messageOrStatus(), orNone(apiErr.RequestID))
+	answer := fmt.Sprintf("%s (X-Line-Request-Id: %s)", apiErr.answered("last "), orNone(apiErr.RequestID))
 	if IsRateLimited(apiErr) {
 		return "LINE was still throttling: " + answer
 	}
@@ -118,11 +153,13 @@ func IsRateLimited(err error) bool {
 	return isAnswer(err, http.StatusTooManyRequests, msgRateLimited)
 }
 
-// isAnswer reports LINE's answer with this status and this literal message, wherever err
-// carries it: the 429s and 400s that share a status tell their meaning only by the message.
+// isAnswer reports LINE's answer with this status and this message, wherever err carries it:
+// the 429s and 400s that share a status tell their meaning only by the message, which is
+// compared loosely (sameMessage: case, punctuation and spacing aside).
 func isAnswer(err error, status int, message string) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status && apiErr.Message == message
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status && apiErr.NotLINE == "" &&
+		sameMessage(apiErr.Message, message)
 }
 
 // RedirectError is a 3xx answer. LINE never redirects, so none is followed: a redirect means
@@ -214,7 +251,21 @@ func apiErrorFrom(op string, res *http.Response, raw []byte, attempts int) *APIE
 			e.Message = body.Error
 		}
 	}
+	if e.Message == "" {
+		e.NotLINE = bodyKind(res.Header.Get("Content-Type"), raw)
+	}
 	return e
+}
+
+// bodyKind describes a body that is not LINE's JSON error, by its Content-Type.
+func bodyKind(contentType string, raw []byte) string {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return "an empty body"
+	}
+	if media, _, err := mime.ParseMediaType(contentType); err == nil {
+		return "a body of type " + media
+	}
+	return "a body without a Content-Type"
 }
 
 // nAttempts is n attempts, in words: "1 attempt", "3 attempts".

@@ -2,7 +2,6 @@ package lineclient
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -31,39 +30,39 @@ func (e *NoIssuerError) Error() string {
 
 // IssueToken issues a fresh stateless token, whole 15 minutes, for a consumer other than this
 // client (the provider's calls keep sharing one token). It counts against nothing: LINE issues
-// any number. A refusal is remembered as for the shared token, so wrong credentials still cost
-// one request.
+// any number. It goes through the issuer's request and its memory of failures, so wrong
+// credentials still cost one request.
 func (c *Client) IssueToken(ctx context.Context) (IssuedToken, error) {
 	ctx = tflog.MaskLogStrings(ctx, c.secrets...)
 	if c.issuer == nil {
-		_, isStatic := c.tokens.(staticToken)
-		return IssuedToken{}, &NoIssuerError{AccessTokenSet: isStatic && c.tokens != staticToken("")}
+		return IssuedToken{}, &NoIssuerError{AccessTokenSet: c.tokens != nil}
 	}
 	return c.issuer.fresh(ctx)
 }
 
-func (s *statelessTokens) fresh(ctx context.Context) (IssuedToken, error) {
+func (s *issuer) fresh(ctx context.Context) (IssuedToken, error) {
 	s.mu.Lock()
-	refused := s.refused
+	now := s.now()
+	known := s.refused
+	if known == nil && s.failed != nil && now.Before(s.failedUntil) {
+		known = s.failed
+	}
 	s.mu.Unlock()
-	if refused != nil {
-		return IssuedToken{}, refused
+	if known != nil {
+		return IssuedToken{}, known
 	}
 	issueCtx, cancel := context.WithTimeout(ctx, s.bound)
 	defer cancel()
 	start := s.now()
-	token, lifetime, err := s.issue(issueCtx)
+	tok, err := s.issue(issueCtx, false)
 	if err != nil {
-		var tokenErr *TokenError
-		if errors.As(err, &tokenErr) && tokenErr.Refused {
-			s.mu.Lock()
-			s.refused = err
-			s.mu.Unlock()
-		}
+		s.mu.Lock()
+		s.remember(err, start)
+		s.mu.Unlock()
 		return IssuedToken{}, err
 	}
 	tflog.Debug(ctx, "Issued a stateless channel access token for use elsewhere", map[string]any{
-		"expires_in_seconds": int(lifetime.Seconds()),
+		"expires_in_seconds": int(tok.ExpiresAt.Sub(start).Seconds()),
 	})
-	return IssuedToken{AccessToken: token, ExpiresAt: start.Add(lifetime)}, nil
+	return tok, nil
 }

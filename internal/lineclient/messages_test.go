@@ -238,7 +238,7 @@ func TestMessageQuotaFailsWhenEitherReadFails(t *testing.T) {
 		writeJSON(w, 200, map[string]any{"type": "none"})
 	})
 	_, err := f.client(t).MessageQuota(context.Background())
-	if !IsUnauthorized(err) || !strings.Contains(err.Error(), "quota consumption") {
+	if !hasStatus(err, http.StatusUnauthorized) || !strings.Contains(err.Error(), "quota consumption") {
 		t.Fatalf("err = %v, want the consumption read's 401", err)
 	}
 }

@@ -2,6 +2,7 @@ package lineclient
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -60,6 +61,71 @@ func sleepUntil(ctx context.Context, t time.Time) error {
 	if deadline, ok := ctx.Deadline(); ok && deadline.Before(t) {
 		return context.DeadlineExceeded
 	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// hookPacer lets every attempt go at once, unless onWait holds it, and records what the loop
+// tells it. Its hooks run inside wait (before the attempt goes) and done (after its answer):
+// tests change the world there, between attempts, without sleeping.
+type hookPacer struct {
+	onWait func(ctx context.Context, sc scope) error // may hold the attempt, or refuse it
+	onDone func(sc scope, o outcome)
+
+	mu       sync.Mutex
+	waits    []scope
+	outcomes []outcome
+	pauses   []pauseCall
+}
+
+// pauseCall is one call of pause: when it came, and until when it holds the scope.
+type pauseCall struct {
+	scope     scope
+	at, until time.Time
+}
+
+func (p *hookPacer) wait(ctx context.Context, sc scope) (ticket, error) {
+	queued := time.Now()
+	p.mu.Lock()
+	p.waits = append(p.waits, sc)
+	p.mu.Unlock()
+	if p.onWait != nil {
+		if err := p.onWait(ctx, sc); err != nil {
+			return ticket{}, err
+		}
+	}
+	return ticket{scope: sc, queued: queued, sent: time.Now()}, nil
+}
+
+func (p *hookPacer) done(_ context.Context, t ticket, o outcome) {
+	p.mu.Lock()
+	p.outcomes = append(p.outcomes, o)
+	p.mu.Unlock()
+	if p.onDone != nil {
+		p.onDone(t.scope, o)
+	}
+}
+
+func (p *hookPacer) pause(_ context.Context, sc scope, until time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pauses = append(p.pauses, pauseCall{scope: sc, at: time.Now(), until: until})
+}
+
+func (p *hookPacer) recorded() ([]scope, []outcome, []pauseCall) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.waits), slices.Clone(p.outcomes), slices.Clone(p.pauses)
+}
+
+// hold waits d, or until ctx ends: a queue in the pacer.
+func hold(ctx context.Context, d time.Duration) error {
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -40,23 +41,77 @@ func TestRateLimit429IsRetriedWithoutUsingUpMaxRetries(t *testing.T) {
 	}
 }
 
-func Test429sThatNoWaitFixesAreFinal(t *testing.T) {
-	for _, message := range []string{"You have reached your monthly limit.", "Too many messages to the same user", ""} {
+// The monthly-limit 429 is final, matched loosely, and says nothing of LINE's rate limit.
+func TestMonthlyLimitIsFinal(t *testing.T) {
+	for _, message := range []string{"You have reached your monthly limit.", "you have reached your monthly limit", "You have reached your monthly limit!"} {
 		f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 429, map[string]string{"message": message})
 		})
-		c := f.client(t, fastBackoff)
-		_, err := c.GroupSummary(context.Background(), groupID)
+		p := &hookPacer{}
+		_, err := f.client(t, fastBackoff, p).GroupSummary(context.Background(), groupID)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Message != message || apiErr.Attempts != 1 {
 			t.Errorf("429 %q: err = %v, want a final *APIError", message, err)
 		}
-		if IsRateLimited(err) || f.requests.Load() != 1 {
-			t.Errorf("429 %q: %d requests, want 1 and not a rate limit", message, f.requests.Load())
+		if !IsMonthlyLimit(err) || IsRateLimited(err) || f.requests.Load() != 1 {
+			t.Errorf("429 %q: %d requests, want 1 and the monthly limit", message, f.requests.Load())
 		}
-		if got := c.pacer.(*limiter).current(scopeOf(http.MethodGet, "/v2/bot/group/"+groupID+"/summary")); got != 10000 {
-			t.Errorf("429 %q: the limiter slowed down to %v", message, got)
+		if _, outcomes, pauses := p.recorded(); !slices.Equal(outcomes, []outcome{outcomeUnknown}) || len(pauses) != 0 {
+			t.Errorf("429 %q: the pacer heard %v and %d pauses, want one unknown outcome", message, outcomes, len(pauses))
 		}
+	}
+}
+
+// Any other 429 (a proxy's HTML page, an empty body, another message) is retried within
+// max_retries, and tells the pacer nothing about LINE's rate limit.
+func TestOther429sAreRetriedWithinMaxRetries(t *testing.T) {
+	for _, tc := range []struct {
+		name, contentType, body, says string
+	}{
+		{"HTML", "text/html", "<html><body><h1>429 Too Many Requests</h1></body></html>", "with a body of type text/html, not LINE's JSON error"},
+		{"empty", "", "", "with an empty body, not LINE's JSON error"},
+		{"another message", "application/json", `{"message":"Too many messages to the same user"}`, "LINE answered 429: Too many messages to the same user"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tc.contentType)
+				w.WriteHeader(429)
+				_, _ = w.Write([]byte(tc.body))
+			})
+			p := &hookPacer{}
+			_, err := f.client(t, fastBackoff, p, func(c *Config) { c.MaxRetries = 2 }).GroupSummary(context.Background(), groupID)
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != 429 || apiErr.Attempts != 3 || IsRateLimited(err) || IsMonthlyLimit(err) {
+				t.Fatalf("err = %v, want the 429 after max_retries + 1 = 3 attempts", err)
+			}
+			if !strings.Contains(err.Error(), tc.says) || !strings.Contains(err.Error(), "3 attempts") {
+				t.Errorf("error %q does not say %q", err, tc.says)
+			}
+			if n := f.requests.Load(); n != 3 {
+				t.Errorf("%d requests, want 3", n)
+			}
+			if _, outcomes, _ := p.recorded(); !slices.Equal(outcomes, []outcome{outcomeUnknown, outcomeUnknown, outcomeUnknown}) {
+				t.Errorf("the pacer heard %v, want three unknown outcomes", outcomes)
+			}
+		})
+	}
+}
+
+// A proxy's 429s in front of LINE are retried, and LINE's answer that follows is the call's.
+func TestAProxys429sThenLINE(t *testing.T) {
+	var n atomic.Int32
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) <= 2 {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(429)
+			_, _ = w.Write([]byte("<html>Too Many Requests</html>"))
+			return
+		}
+		writeJSON(w, 200, map[string]int{"count": 3})
+	})
+	count, err := f.client(t, fastBackoff, &hookPacer{}, func(c *Config) { c.MaxRetries = 2 }).MemberCount(context.Background(), GroupChat(groupID))
+	if err != nil || count != 3 || f.requests.Load() != 3 {
+		t.Fatalf("count %d, err %v after %d requests; want 3 after two 429s of a proxy", count, err, f.requests.Load())
 	}
 }
 
@@ -86,7 +141,7 @@ func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
 				!strings.Contains(err.Error(), msgRateLimited) || !strings.Contains(err.Error(), "get group chat summary") {
 				t.Fatalf("error %q does not say that LINE was still throttling", err)
 			}
-			if IsNotFound(err) || IsForbidden(err) || IsUnauthorized(err) {
+			if IsNotFound(err) || IsForbidden(err) || hasStatus(err, http.StatusUnauthorized) {
 				t.Fatal("status predicates disagree with a 429")
 			}
 			var reqErr *RequestError
@@ -174,32 +229,31 @@ func TestDeadlineDuringAnAttemptIsTheDeadline(t *testing.T) {
 	}
 }
 
-// Time queued in the limiter does not count against the per-attempt timeout.
+// Time queued in the pacer does not count against the per-attempt timeout: the pacer holds
+// each attempt for three times request_timeout, and LINE answers at once.
 func TestQueueTimeIsNotAttemptTime(t *testing.T) {
+	const attemptTimeout = 100 * time.Millisecond
+	const queue = 3 * attemptTimeout
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]int{"count": 1})
+		writeJSON(w, 200, map[string]string{})
 	})
-	// 4 requests per second, one at a time: the last of 4 calls waits about 750ms, five times
-	// the time each attempt is allowed.
-	c := f.client(t, func(c *Config) { c.RateLimit, c.RequestTimeout, c.MaxRetries = 4, 150*time.Millisecond, 0 })
-	var wg sync.WaitGroup
-	for i := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			chat := GroupChat(groupID)
-			if i%2 == 1 {
-				chat = RoomChat(roomID)
-			}
-			// Distinct leaves, so that no two calls share a request.
-			if err := c.Leave(context.Background(), chat); err != nil {
-				t.Error(err)
-			}
-		}()
+	p := &hookPacer{onWait: func(ctx context.Context, _ scope) error { return hold(ctx, queue) }}
+	c := f.client(t, p, func(c *Config) { c.RequestTimeout, c.MaxRetries = attemptTimeout, 0 })
+	for _, call := range []func(context.Context) error{
+		func(ctx context.Context) error { _, err := c.MemberCount(ctx, GroupChat(groupID)); return err },
+		func(ctx context.Context) error { return c.Leave(ctx, RoomChat(roomID)) },
+	} {
+		start := time.Now()
+		if err := call(context.Background()); err != nil {
+			t.Fatalf("%v: the time queued counted against the %s allowed for each attempt", err, attemptTimeout)
+		}
+		// A timer never fires early: the attempt really queued.
+		if elapsed := time.Since(start); elapsed < queue || elapsed > queue+20*time.Second {
+			t.Fatalf("the call took %s, want the %s queue and an answer at once", elapsed, queue)
+		}
 	}
-	wg.Wait()
-	if f.requests.Load() != 4 {
-		t.Fatalf("%d requests, want 4", f.requests.Load())
+	if n := f.requests.Load(); n != 2 {
+		t.Fatalf("%d requests, want 2", n)
 	}
 }
 

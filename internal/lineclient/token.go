@@ -13,160 +13,277 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// tokenSource gives the channel access token to send with a request.
+// tokenSource gives each attempt the channel access token to send, when it is sent.
 type tokenSource interface {
-	Token(ctx context.Context) (string, error)
+	// token returns the token for an attempt about to go.
+	token(ctx context.Context) (string, error)
+	// rejected tells that LINE answered 401 to an attempt sent with tok, and reports whether
+	// another token can replace it: an issued one can, once the issuer has a new one; a
+	// long-lived one cannot.
+	rejected(tok string) bool
 }
 
-// staticToken is a long-lived (or otherwise externally managed) channel access token.
+// staticToken is a long-lived (or otherwise externally managed) channel access token. LINE's
+// 401 to it is final: nothing here can replace it.
 type staticToken string
 
-func (t staticToken) Token(context.Context) (string, error) {
-	if t == "" {
-		return "", &MissingCredentialsError{}
-	}
-	return string(t), nil
-}
+func (t staticToken) token(context.Context) (string, error) { return string(t), nil }
+func (staticToken) rejected(string) bool                    { return false }
 
 // opIssueToken names the token request in errors, once.
 const opIssueToken = "issue stateless channel access token"
 
-// statelessTokens issues 15-minute stateless channel access tokens from a channel ID and
-// secret (POST /oauth2/v3/token), once, and again shortly before each expires.
-//
-// One issuance is in flight at a time, shared by every caller that needs a token meanwhile;
-// each caller waits only as long as its own context allows, and the issuance runs on, bounded
-// by its own time, for the others. Its failure, whatever it is, goes to every caller that
-// waited for it, and is remembered for as long as the issuance took (at least a second), so
-// that the operations queued behind it fail at once instead of repeating it. A refusal of the
-// credentials (400) is remembered for good: wrong credentials cost one request, not one per
-// operation.
-type statelessTokens struct {
-	issue func(ctx context.Context) (token string, lifetime time.Duration, err error)
-	now   func() time.Time
-	bound time.Duration // the most one issuance may take
+// tokenRequest asks LINE for a stateless token with one kind of credential: the channel
+// secret, or an assertion signed with the channel's key. It makes its SDK call under ctx.
+type tokenRequest func(ctx context.Context, api *channel_access_token.ChannelAccessTokenAPI) (
+	*http.Response, *channel_access_token.IssueStatelessChannelAccessTokenResponse, error)
 
-	flight singleflight.Group
+// secretRequest asks with the channel ID and secret (client_credentials).
+func secretRequest(channelID, secret string) tokenRequest {
+	return func(ctx context.Context, api *channel_access_token.ChannelAccessTokenAPI) (
+		*http.Response, *channel_access_token.IssueStatelessChannelAccessTokenResponse, error) {
+		return api.WithContext(ctx).IssueStatelessChannelTokenByClientSecretWithHttpInfo(channelID, secret)
+	}
+}
+
+// issuer issues 15-minute stateless channel access tokens (POST /oauth2/v3/token) with one
+// tokenRequest, and serves them to attempts. Its token is in one of three states:
+//
+//   - fresh, until renewAt: served as it is;
+//   - renewing, from renewAt while it has more than request_timeout of life left: still served,
+//     while a new one is issued in the background through the shared issuance. A failed renewal
+//     is logged at WARN once and never discards the token;
+//   - expired, with request_timeout of life or less (or none, or rejected by LINE): attempts wait
+//     for the shared issuance, or get its remembered failure.
+//
+// One issuance is in flight at a time, shared by every caller that needs a token meanwhile
+// (singleflight); each caller waits only as long as its own context allows, and the issuance
+// runs on, bounded by its own time, for the others. Its failure, whatever it is, goes to every
+// caller that waited for it, and is remembered for as long as the issuance took (at least a
+// second), so that the operations behind it fail at once instead of repeating it. A refusal
+// of the credentials (400, or 404 for an unregistered key) is remembered for good: wrong
+// credentials cost one request, not one per operation. IssueToken goes through the same
+// request and the same memory.
+//
+// A 401 to an issued token (rejected) forgets that token, if it is still the current one: the
+// next attempt of every operation that met the same 401 waits for the same new issuance.
+type issuer struct {
+	client   *http.Client // the token endpoint's: no bearer token, no redirects
+	endpoint string
+	request  tokenRequest
+	keyID    string // the assertion signing key's kid; "" with the channel secret
+	now      func() time.Time
+	bound    time.Duration // the most one issuance may take
+	margin   time.Duration // request_timeout: a token with less life left is not served
+
+	flight   singleflight.Group
+	renewals sync.WaitGroup // background renewals, which tests wait for
 
 	mu          sync.Mutex
-	token       string
+	current     string
 	renewAt     time.Time
+	expiresAt   time.Time
 	refused     error
 	failed      error // the last issuance's failure, until failedUntil
 	failedUntil time.Time
+	warned      bool // a failed renewal was logged for the current token
 }
 
+// rateLimitRoom is what an issuance's bound allows for LINE's rate limit, whose 429s are
+// retried until the bound.
+const rateLimitRoom = 30 * time.Second
+
 // issueBound is the most one issuance may take: every attempt timing out, with the longest
-// backoff between them, and room for LINE's rate limit, whose 429s are retried until then.
+// backoff between them, and room for LINE's rate limit.
 func issueBound(attemptTimeout time.Duration, maxRetries int, waitMin, waitMax time.Duration) time.Duration {
-	bound := time.Duration(maxRetries+1)*attemptTimeout + retryAfterMax
+	bound := time.Duration(maxRetries+1)*attemptTimeout + rateLimitRoom
 	for i := range maxRetries {
 		bound += min(waitMin<<min(i, 30), waitMax)
 	}
 	return bound
 }
 
-// renewal is how long before expiry a token is replaced: long enough for the requests in
-// flight to finish with it.
+// renewal is how long before expiry (and before the last request_timeout of its life) a token
+// starts being renewed: long enough for a renewal to be retried a few times.
 func renewal(lifetime time.Duration) time.Duration {
 	return min(2*time.Minute, lifetime/3)
 }
 
-func (s *statelessTokens) Token(ctx context.Context) (string, error) {
-	if token, err, ok := s.known(); ok {
-		return token, err
-	}
-	// The issuance outlives the caller that started it, if others still wait for it.
-	flight := s.flight.DoChan("token", func() (any, error) {
-		if token, err, ok := s.known(); ok {
-			return token, err // issued (or failed) by the flight that just ended
+func (s *issuer) token(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	now := s.now()
+	switch {
+	case s.current != "" && now.Before(s.renewAt):
+		tok := s.current
+		s.mu.Unlock()
+		return tok, nil
+	case s.current != "" && s.expiresAt.Sub(now) > s.margin:
+		tok, retry := s.current, s.refused == nil && !(s.failed != nil && now.Before(s.failedUntil))
+		s.mu.Unlock()
+		if retry {
+			s.renewInBackground(ctx)
 		}
-		issueCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.bound)
-		defer cancel()
-		return s.issueOnce(issueCtx)
-	})
+		return tok, nil
+	case s.refused != nil:
+		err := s.refused
+		s.mu.Unlock()
+		return "", err
+	case s.failed != nil && now.Before(s.failedUntil):
+		err := s.failed
+		s.mu.Unlock()
+		return "", err
+	}
+	s.mu.Unlock()
 	select {
-	case res := <-flight:
+	case res := <-s.flight.DoChan("issue", s.shared(ctx)):
 		if res.Err != nil {
 			return "", res.Err
 		}
-		token, _ := res.Val.(string) // issueOnce returns a string
-		return token, nil
+		tok, _ := res.Val.(string) // shared returns a string
+		return tok, nil
 	case <-ctx.Done():
 		return "", &RequestError{Operation: opIssueToken, Cancelled: true, Err: ctx.Err()}
 	}
 }
 
-// known gives the current token, or the failure to remember, if there is one.
-func (s *statelessTokens) known() (string, error, bool) {
+func (s *issuer) rejected(tok string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	switch {
-	case s.refused != nil:
-		return "", s.refused, true
-	case s.failed != nil && now.Before(s.failedUntil):
-		return "", s.failed, true
-	case s.token != "" && now.Before(s.renewAt):
-		return s.token, nil, true
+	if s.current == tok {
+		s.current, s.warned = "", false
 	}
-	return "", nil, false
+	return true
 }
 
-func (s *statelessTokens) issueOnce(ctx context.Context) (string, error) {
-	start := s.now()
-	token, lifetime, err := s.issue(ctx)
-	var reqErr *RequestError
-	if errors.As(err, &reqErr) && errors.Is(err, context.DeadlineExceeded) {
-		// The issuance's own bound passed, not a caller's deadline: say so, rather than
-		// pass for the deadline of whichever operation reads the error.
-		last := reqErr.Last
-		if last == nil {
-			last = errors.New("no answer")
+// renewInBackground starts the shared issuance, or joins the one in flight, without waiting.
+func (s *issuer) renewInBackground(ctx context.Context) {
+	s.renewals.Add(1)
+	done := s.flight.DoChan("issue", s.shared(ctx))
+	go func() {
+		defer s.renewals.Done()
+		<-done
+	}()
+}
+
+// shared is the shared issuance: it outlives the caller that started it, bounded by its own
+// time, and leaves its result (a token, or a failure to remember) for everyone.
+func (s *issuer) shared(ctx context.Context) func() (any, error) {
+	return func() (any, error) {
+		s.mu.Lock()
+		now := s.now()
+		switch {
+		case s.current != "" && now.Before(s.renewAt):
+			tok := s.current // issued by the flight that just ended
+			s.mu.Unlock()
+			return tok, nil
+		case s.failed != nil && now.Before(s.failedUntil):
+			err := s.failed
+			s.mu.Unlock()
+			return "", err
 		}
-		err = &TokenError{Err: &issueTimeoutError{bound: s.bound, attempts: reqErr.Attempts, last: last}}
+		s.mu.Unlock()
+		issueCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.bound)
+		defer cancel()
+		tok, err := s.issueAndRemember(issueCtx, true)
+		if err != nil {
+			s.warnRenewal(ctx, err)
+			return "", err
+		}
+		return tok.AccessToken, nil
 	}
+}
+
+// warnRenewal logs, once per token, a renewal that failed while the token is still served.
+func (s *issuer) warnRenewal(ctx context.Context, err error) {
+	s.mu.Lock()
+	left := s.expiresAt.Sub(s.now())
+	warn := s.current != "" && left > s.margin && !s.warned
+	s.warned = s.warned || warn
+	s.mu.Unlock()
+	if warn {
+		tflog.Warn(ctx, "Could not renew the stateless channel access token: the current one is used while it "+
+			"lasts, and renewal is tried again", map[string]any{
+			"error":               err.Error(),
+			"token_valid_seconds": int(left.Seconds()),
+		})
+	}
+}
+
+// issueAndRemember issues a token and keeps it as the current one, or remembers the failure.
+func (s *issuer) issueAndRemember(ctx context.Context, bounded bool) (IssuedToken, error) {
+	start := s.now()
+	tok, err := s.issue(ctx, bounded)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
-		var tokenErr *TokenError
-		if errors.As(err, &tokenErr) && tokenErr.Refused {
-			s.refused = err
-		}
-		s.failed, s.failedUntil = err, s.now().Add(max(s.now().Sub(start), time.Second))
-		return "", err
+		s.remember(err, start)
+		return IssuedToken{}, err
 	}
-	s.token, s.failed = token, nil
-	s.renewAt = s.now().Add(lifetime - renewal(lifetime))
+	lifetime := tok.ExpiresAt.Sub(start)
+	s.current, s.expiresAt, s.failed, s.warned = tok.AccessToken, tok.ExpiresAt, nil, false
+	s.renewAt = tok.ExpiresAt.Add(-s.margin - renewal(lifetime))
 	tflog.Debug(ctx, "Issued a stateless channel access token", map[string]any{
 		"expires_in_seconds": int(lifetime.Seconds()),
 	})
-	return token, nil
+	return tok, nil
 }
 
-// issueStateless asks LINE for a stateless token through the SDK's channel_access_token client.
-func issueStateless(httpClient *http.Client, endpoint, channelID, channelSecret string) func(context.Context) (string, time.Duration, error) {
-	return func(ctx context.Context) (string, time.Duration, error) {
-		api, err := channel_access_token.NewChannelAccessTokenAPI(
-			channel_access_token.WithHTTPClient(httpClient),
-			channel_access_token.WithEndpoint(endpoint),
-		)
-		if err != nil {
-			return "", 0, &TokenError{Err: fmt.Errorf("%s: %w", opIssueToken, err)}
-		}
-		callCtx, stats := withCallStats(ctx)
-		res, body, err := api.WithContext(callCtx).IssueStatelessChannelTokenByClientSecretWithHttpInfo(channelID, channelSecret)
-		if err != nil {
-			callErr := callError(callCtx, opIssueToken, res, err, stats, 0)
-			// 400 is LINE refusing the ID or secret; asking again will not change that.
-			refused := res != nil && res.StatusCode == http.StatusBadRequest
-			return "", 0, &TokenError{Refused: refused, Err: callErr}
-		}
-		if body.AccessToken == "" || body.ExpiresIn <= 0 {
-			return "", 0, &TokenError{Err: fmt.Errorf("%s: LINE answered without a token or lifetime", opIssueToken)}
-		}
-		return body.AccessToken, time.Duration(body.ExpiresIn) * time.Second, nil
+// remember keeps a failed issuance's error: for good when LINE refused the credentials, else
+// for as long as the issuance took, and at least a second. mu must be held.
+func (s *issuer) remember(err error, start time.Time) {
+	var tokenErr *TokenError
+	if errors.As(err, &tokenErr) && tokenErr.Refused {
+		s.refused = err
 	}
+	s.failed, s.failedUntil = err, s.now().Add(max(s.now().Sub(start), time.Second))
+}
+
+// issue asks LINE for one token with the issuer's request: the one way every token is issued.
+// ExpiresAt counts from when it was asked for. bounded says that ctx's deadline is the
+// issuance's own bound, not a caller's.
+func (s *issuer) issue(ctx context.Context, bounded bool) (IssuedToken, error) {
+	start := s.now()
+	api, err := channel_access_token.NewChannelAccessTokenAPI(
+		channel_access_token.WithHTTPClient(s.client),
+		channel_access_token.WithEndpoint(s.endpoint),
+	)
+	if err != nil {
+		return IssuedToken{}, &TokenError{KeyID: s.keyID, Err: fmt.Errorf("%s: %w", opIssueToken, err)}
+	}
+	callCtx, stats := withCallStats(ctx)
+	res, body, err := s.request(callCtx, api)
+	var signing *signingError
+	switch {
+	case errors.As(err, &signing):
+		return IssuedToken{}, &TokenError{KeyID: s.keyID, Err: fmt.Errorf("%s: %w", opIssueToken, err)}
+	case err != nil:
+		err = callError(callCtx, opIssueToken, res, err, stats, 0)
+		if bounded && errors.Is(err, context.DeadlineExceeded) {
+			err = boundError(err, s.bound)
+		}
+		// 400 is LINE refusing the secret or the assertion, and 404 an unregistered key: asking
+		// again with the same credentials will not change either.
+		unknown := s.keyID != "" && res != nil && res.StatusCode == http.StatusNotFound
+		refused := unknown || (res != nil && res.StatusCode == http.StatusBadRequest)
+		return IssuedToken{}, &TokenError{Refused: refused, KeyID: s.keyID, UnknownKey: unknown, Err: err}
+	case body.AccessToken == "" || body.ExpiresIn <= 0:
+		return IssuedToken{}, &TokenError{KeyID: s.keyID, Err: fmt.Errorf("%s: LINE answered without a token or lifetime", opIssueToken)}
+	}
+	return IssuedToken{AccessToken: body.AccessToken, ExpiresAt: start.Add(time.Duration(body.ExpiresIn) * time.Second)}, nil
+}
+
+// boundError says that an issuance ran out of its own time, rather than pass for the
+// deadline of whichever operation reads the error.
+func boundError(err error, bound time.Duration) error {
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || reqErr.RetryAfter != "" {
+		return err // a Retry-After past the bound names itself
+	}
+	last := reqErr.Last
+	if last == nil {
+		last = errors.New("no answer")
+	}
+	return &issueTimeoutError{bound: bound, attempts: reqErr.Attempts, last: last}
 }
 
 // issueTimeoutError is an issuance that ran out of its own time (see issueBound).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,14 +19,18 @@ const (
 )
 
 // tokenLINE issues stateless tokens ("issued-1", "issued-2", …) for the right channel and
-// accepts only the newest on the Messaging API.
+// accepts every one it issued and did not revoke, recording the token of each API request.
 type tokenLINE struct {
 	*fakeLINE
 	issued atomic.Int32
+
+	mu      sync.Mutex
+	revoked map[string]bool
+	used    []string // the bearer token of each Messaging API request, in order
 }
 
 func newTokenLINE(t *testing.T) *tokenLINE {
-	l := &tokenLINE{}
+	l := &tokenLINE{revoked: map[string]bool{}}
 	l.fakeLINE = newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/oauth2/v3/token" {
 			_ = r.ParseForm()
@@ -38,13 +43,31 @@ func newTokenLINE(t *testing.T) *tokenLINE {
 			writeJSON(w, 200, map[string]any{"token_type": "Bearer", "access_token": "issued-" + strconv.Itoa(int(n)), "expires_in": 900})
 			return
 		}
-		if r.Header.Get("Authorization") != "Bearer issued-"+strconv.Itoa(int(l.issued.Load())) {
+		token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		l.mu.Lock()
+		l.used = append(l.used, token)
+		revoked := l.revoked[token]
+		l.mu.Unlock()
+		n, err := strconv.Atoi(strings.TrimPrefix(token, "issued-"))
+		if err != nil || n < 1 || n > int(l.issued.Load()) || revoked {
 			writeJSON(w, 401, map[string]string{"message": "Authentication failed. Confirm that the access token in the authorization header is valid."})
 			return
 		}
 		writeJSON(w, 200, map[string]int{"count": 2})
 	})
 	return l
+}
+
+func (l *tokenLINE) revoke(token string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.revoked[token] = true
+}
+
+func (l *tokenLINE) lastUsed() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.used[len(l.used)-1]
 }
 
 type testClock struct {
@@ -80,34 +103,38 @@ func TestStatelessTokenIssuedOnceForConcurrentCalls(t *testing.T) {
 	}
 }
 
-func TestStatelessTokenRenewedBeforeExpiry(t *testing.T) {
+// An issued token is fresh until shortly before its end, then renewed in the background while
+// it is still served, and no longer served with request_timeout of life or less.
+func TestStatelessTokenFreshRenewingExpired(t *testing.T) {
 	l := newTokenLINE(t)
 	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	c := l.client(t, func(c *Config) {
 		c.AccessToken, c.ChannelID, c.ChannelSecret, c.Now = "", testChannelID, testChannelSecret, clock.Now
+		c.RequestTimeout = 30 * time.Second
 	})
-	call := func() {
+	step := func(advance time.Duration, wantUsed string, wantIssued int32) {
 		t.Helper()
+		clock.Advance(advance)
 		if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
 			t.Fatal(err)
 		}
+		c.issuer.renewals.Wait()
+		if used, issued := l.lastUsed(), l.issued.Load(); used != wantUsed || issued != wantIssued {
+			t.Fatalf("after %s more: the call used %s with %d tokens issued; want %s and %d", advance, used, issued, wantUsed, wantIssued)
+		}
 	}
-	call()
-	clock.Advance(10 * time.Minute) // 5 minutes left: still used
-	call()
-	if l.issued.Load() != 1 {
-		t.Fatalf("%d tokens issued within the first 10 minutes, want 1", l.issued.Load())
-	}
-	clock.Advance(4 * time.Minute) // 1 minute left: renewed first
-	call()
-	if l.issued.Load() != 2 {
-		t.Fatalf("%d tokens issued after 14 minutes, want 2", l.issued.Load())
-	}
-	clock.Advance(time.Hour)
-	call()
-	if l.issued.Load() != 3 {
-		t.Fatalf("%d tokens issued after expiry, want 3", l.issued.Load())
-	}
+	step(0, "issued-1", 1)
+	// Fresh until 15m - 30s (request_timeout) - 2m (renewal).
+	step(12*time.Minute+29*time.Second, "issued-1", 1)
+	// Renewing: still served, and a new one issued beside the call.
+	step(2*time.Second, "issued-1", 2)
+	step(0, "issued-2", 2)
+	// The new one is fresh for its own 12m30s.
+	step(12*time.Minute+29*time.Second, "issued-2", 2)
+	// Expired: 30s of life left is request_timeout's worth, too little to be served.
+	step(2*time.Minute+time.Second, "issued-3", 3)
+	// Past its end altogether.
+	step(time.Hour, "issued-4", 4)
 }
 
 func TestWrongSecretFailsAfterOneTokenRequest(t *testing.T) {
@@ -152,5 +179,47 @@ func TestNoCredentialsIsAnErrorAtUse(t *testing.T) {
 	var missing *MissingCredentialsError
 	if !errors.As(err, &missing) {
 		t.Fatalf("err = %v, want *MissingCredentialsError", err)
+	}
+}
+
+// A long-lived channel access token is never "replaced": LINE's 401 to it is final, after
+// one request.
+func TestLongLivedTokenIsNeverReplaced(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 401, map[string]string{"message": "Authentication failed. Confirm that the access token in the authorization header is valid."})
+	})
+	c := f.client(t, func(c *Config) { c.ChannelID, c.ChannelSecret = testChannelID, testChannelSecret })
+	_, err := c.MemberCount(context.Background(), GroupChat(groupID))
+	if !hasStatus(err, http.StatusUnauthorized) || f.requests.Load() != 1 || !slices.Equal(f.paths, []string{"GET /v2/bot/group/" + groupID + "/members/count"}) {
+		t.Fatalf("err = %v after %v, want LINE's 401 after the one request", err, f.paths)
+	}
+}
+
+// LINE's 401 to an issued token replaces it once: a new token, and the same request again. A
+// second 401 is final.
+func TestRejectedIssuedTokenIsReplacedOnce(t *testing.T) {
+	l := newTokenLINE(t)
+	c := l.client(t, func(c *Config) { c.AccessToken, c.ChannelID, c.ChannelSecret = "", testChannelID, testChannelSecret })
+	count := func() error { _, err := c.MemberCount(context.Background(), GroupChat(groupID)); return err }
+	if err := count(); err != nil {
+		t.Fatal(err)
+	}
+	l.revoke("issued-1")
+	if err := count(); err != nil {
+		t.Fatalf("a revoked token: %v, want it replaced", err)
+	}
+	if l.issued.Load() != 2 || !slices.Equal(l.used, []string{"issued-1", "issued-1", "issued-2"}) {
+		t.Fatalf("%d tokens, used %v; want issued-1 refused once, then issued-2", l.issued.Load(), l.used)
+	}
+	// LINE refuses every token from now on: one replacement, then the 401 is final.
+	l.revoke("issued-2")
+	l.revoke("issued-3")
+	err := count()
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 || apiErr.Attempts != 2 {
+		t.Fatalf("err = %v, want the second 401 after 2 attempts", err)
+	}
+	if l.issued.Load() != 3 || !slices.Equal(l.used[3:], []string{"issued-2", "issued-3"}) {
+		t.Fatalf("%d tokens, used %v; want one more token and no third attempt", l.issued.Load(), l.used)
 	}
 }

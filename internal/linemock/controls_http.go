@@ -43,6 +43,8 @@ func (s *Server) newControlMux() *http.ServeMux {
 		{"/_mock/faults", map[string]http.HandlerFunc{"GET": s.ctlFaults, "DELETE": s.ctlClearFaults}},
 		{"/_mock/faults/{endpoint...}", map[string]http.HandlerFunc{"PUT": s.ctlSetFault, "DELETE": s.ctlDeleteFault}},
 		{"/_mock/rate-limit", map[string]http.HandlerFunc{"GET": s.ctlGetRateLimit, "PUT": s.ctlSetRateLimit}},
+		{"/_mock/tokens/expire", map[string]http.HandlerFunc{"POST": s.ctlExpireTokens}},
+		{"/_mock/tokens/revoke", map[string]http.HandlerFunc{"POST": s.ctlRevokeToken}},
 		{"/_mock/quota", map[string]http.HandlerFunc{"GET": s.ctlGetQuota, "PUT": s.ctlSetQuota}},
 		{"/_mock/messages", map[string]http.HandlerFunc{"GET": s.ctlMessages, "DELETE": s.ctlResetMessages}},
 	}
@@ -232,10 +234,14 @@ type faultJSON struct {
 	LostResponse float64 `json:"lost_response,omitempty"`
 	RedirectTo   string  `json:"redirect_to,omitempty"`
 	Hang         bool    `json:"hang,omitempty"`
+	RetryAfter   string  `json:"retry_after,omitempty"`
+	Body429      string  `json:"body429,omitempty"`
+	ContentType  string  `json:"content_type429,omitempty"`
 }
 
 func faultToJSON(f Fault) faultJSON {
-	fj := faultJSON{Rate429: f.Rate429, Rate500: f.Rate500, LostResponse: f.LostResponse, RedirectTo: f.RedirectTo, Hang: f.Hang}
+	fj := faultJSON{Rate429: f.Rate429, Rate500: f.Rate500, LostResponse: f.LostResponse, RedirectTo: f.RedirectTo, Hang: f.Hang,
+		RetryAfter: f.RetryAfter, Body429: f.Body429, ContentType: f.ContentType429}
 	if f.Latency > 0 {
 		fj.Latency = f.Latency.String()
 	}
@@ -305,6 +311,7 @@ func (s *Server) ctlSetFault(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.Rate429, f.Rate500, f.LostResponse, f.RedirectTo, f.Hang = fj.Rate429, fj.Rate500, fj.LostResponse, fj.RedirectTo, fj.Hang
+	f.RetryAfter, f.Body429, f.ContentType429 = fj.RetryAfter, fj.Body429, fj.ContentType
 	s.SetFault(ep, f)
 	writeJSON(w, http.StatusOK, faultToJSON(s.faultsSnapshot()[ep]))
 }
@@ -356,4 +363,23 @@ func (s *Server) ctlRegisterKey(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) ctlRemoveKey(w http.ResponseWriter, r *http.Request) {
 	writeControlResult(w, s.RemoveChannelKey(r.PathValue("channelId"), r.PathValue("kid")), emptyObject{})
+}
+
+// tokensBody is POST /_mock/tokens/expire's answer.
+type tokensBody struct {
+	Issued int `json:"issued"`
+}
+
+func (s *Server) ctlExpireTokens(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, tokensBody{Issued: s.ExpireIssuedTokens()})
+}
+
+func (s *Server) ctlRevokeToken(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		AccessToken string `json:"access_token"`
+	}
+	if !decodeBody(w, r, &body) {
+		return
+	}
+	writeControlResult(w, s.RevokeIssuedToken(body.AccessToken), emptyObject{})
 }

@@ -86,8 +86,12 @@
 //     removed between pages shift later pages. "start=" with an empty value means the
 //     first page. Pages hold exactly 100 IDs while more remain.
 //   - Stateless access tokens are built the same way: opaque, signed, carrying their issue
-//     time; valid while the mock's clock is less than 15 minutes past it. expires_in is
-//     900. They cannot be revoked and are not part of Snapshot.
+//     time and a serial number; valid while the mock's clock is less than 15 minutes past
+//     it. expires_in is 900. LINE offers no way to revoke them; two controls stand for a
+//     token LINE stops accepting before a client expects it to: ExpireIssuedTokens (every
+//     token issued so far, as clock skew between a client and LINE would) and
+//     RevokeIssuedToken (one token). Both answer 401 "Authentication failed" afterwards.
+//     Issued tokens are not part of Snapshot.
 //   - Token endpoint: only the form body counts (the query string does not), and only
 //     snake_case names. Missing grant_type → 400 invalid_request; another grant_type → 400
 //     {"error":"unsupported_grant_type","error_description":"Unsupported 'grant_type'."};
@@ -169,7 +173,9 @@
 //   - RedirectTo answers 307 Temporary Redirect with Location: RedirectTo + the request's
 //     path and query, and does nothing else (LINE never redirects; a client must not follow).
 //   - One random draw gives 429 (LINE's rate-limit answer) below Rate429, else 500 below
-//     Rate429+Rate500; nothing is carried out.
+//     Rate429+Rate500; nothing is carried out. The 429 carries RetryAfter as its Retry-After
+//     header when set (LINE sends none), and Body429 with the Content-Type ContentType429
+//     (none when "") instead of LINE's JSON when set: a proxy's answer, such as an HTML page.
 //   - A second draw, below LostResponse, lets the request be carried out in full (auth,
 //     rate limit, the handler: a leave leaves, a push is sent), then answers 500
 //     {"message":"Internal server error"} instead; the recorded Request has Status 500 and
@@ -223,10 +229,13 @@
 //	DELETE /_mock/requests                        ResetRequests → {}
 //	GET    /_mock/faults                          {"seed":n,"faults":{endpoint: fault, …}}
 //	PUT    /_mock/faults/{endpoint}               SetFault, body {"latency":"20ms","rate429":0.3,"rate500":0.1,
-//	                                              "lost_response":0.5,"redirect_to":"http://host:port","hang":false}
+//	                                              "lost_response":0.5,"redirect_to":"http://host:port","hang":false,
+//	                                              "retry_after":"35","body429":"<html>…","content_type429":"text/html"}
 //	                                              (every field optional) → the fault as stored
 //	DELETE /_mock/faults/{endpoint}               clears one endpoint's fault → {}
 //	DELETE /_mock/faults                          ClearFaults → {}
+//	POST   /_mock/tokens/expire                   ExpireIssuedTokens → {"issued":n}
+//	POST   /_mock/tokens/revoke                   RevokeIssuedToken, body {"access_token":"…"} → {}
 //	GET    /_mock/rate-limit                      {"per_second":n} (0 = off)
 //	PUT    /_mock/rate-limit                      SetRateLimit, body {"per_second":n} → same
 //	GET    /_mock/quota                           {"limit":n,"used":n} (limit -1 = no limit)

@@ -30,6 +30,14 @@ type Fault struct {
 	RedirectTo string
 	// Hang blocks the request until the client gives up or the Server is closed.
 	Hang bool
+	// RetryAfter, when set, is sent as the Retry-After header of the 429s Rate429 injects, as
+	// given: a number of seconds ("35"), an HTTP date, or anything else, to see what a client
+	// makes of it. LINE sends no Retry-After; a proxy in front of it may.
+	RetryAfter string
+	// Body429, when set, replaces the body of the 429s Rate429 injects (LINE's JSON rate-limit
+	// answer by default), sent with the Content-Type ContentType429, or none when that is "":
+	// a proxy's or a gateway's 429, such as an HTML page with "text/html".
+	Body429, ContentType429 string
 }
 
 // SetFault sets the fault of one endpoint (an Endpoint… constant) or, with "*"
@@ -124,11 +132,30 @@ func (s *Server) injectFault(f Fault, w http.ResponseWriter, r *http.Request) bo
 	}
 	switch u := s.draw(); {
 	case u < f.Rate429:
-		writeError(w, http.StatusTooManyRequests, msgRateLimited)
+		writeFault429(w, f)
 		return false
 	case u < f.Rate429+f.Rate500:
 		writeError(w, http.StatusInternalServerError, msgInternal)
 		return false
 	}
 	return true
+}
+
+// writeFault429 answers an injected 429: LINE's rate-limit answer, or the fault's own body,
+// with its Retry-After if it has one.
+func writeFault429(w http.ResponseWriter, f Fault) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	if f.Body429 == "" {
+		writeError(w, http.StatusTooManyRequests, msgRateLimited)
+		return
+	}
+	if f.ContentType429 != "" {
+		w.Header().Set("Content-Type", f.ContentType429)
+	} else {
+		w.Header()["Content-Type"] = nil // and no sniffed one either
+	}
+	w.WriteHeader(http.StatusTooManyRequests)
+	_, _ = io.WriteString(w, f.Body429)
 }

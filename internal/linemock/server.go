@@ -50,6 +50,12 @@ type Server struct {
 	// macKey signs issued access tokens and member-ID continuation tokens, so neither
 	// needs to be stored (see tokens.go).
 	macKey []byte
+	// tokenSerial numbers the issued access tokens; those numbered up to expiredThrough, and
+	// those in revoked, no longer work (ExpireIssuedTokens, RevokeIssuedToken).
+	tokenSerial    atomic.Uint64
+	expiredThrough atomic.Uint64
+	revokedMu      sync.RWMutex
+	revoked        map[uint64]struct{}
 
 	mu    sync.RWMutex // guards the world below
 	world world

@@ -50,25 +50,66 @@ func (s *Server) open(domain byte, token string, payloadLen int) ([]byte, bool) 
 	return payload, hmac.Equal(mac, s.sign(domain, payload))
 }
 
-// Access token payload: 16 random bytes, then the issue time in Unix nanoseconds.
-const accessPayloadLen = 16 + 8
+// Access token payload: 16 random bytes, the issue time in Unix nanoseconds, then the token's
+// serial number (1 for the server's first), which ExpireIssuedTokens and RevokeIssuedToken go by.
+const accessPayloadLen = 16 + 8 + 8
 
 func (s *Server) newAccessToken(now time.Time) string {
 	payload := make([]byte, accessPayloadLen)
 	_, _ = rand.Read(payload[:16])
 	binary.BigEndian.PutUint64(payload[16:], uint64(now.UnixNano()))
+	binary.BigEndian.PutUint64(payload[24:], s.tokenSerial.Add(1))
 	return s.seal(domainAccessToken, payload)
 }
 
 // issuedTokenValid reports whether token is one the token endpoint issued less than 15
-// minutes ago by the mock's clock.
+// minutes ago by the mock's clock, and that the controls have not expired or revoked.
 func (s *Server) issuedTokenValid(token string, now time.Time) bool {
 	payload, ok := s.open(domainAccessToken, token, accessPayloadLen)
 	if !ok {
 		return false
 	}
 	issued := time.Unix(0, int64(binary.BigEndian.Uint64(payload[16:])))
-	return now.Before(issued.Add(statelessTokenLifetime))
+	serial := binary.BigEndian.Uint64(payload[24:])
+	if serial <= s.expiredThrough.Load() {
+		return false
+	}
+	s.revokedMu.RLock()
+	_, revoked := s.revoked[serial]
+	s.revokedMu.RUnlock()
+	return !revoked && now.Before(issued.Add(statelessTokenLifetime))
+}
+
+// ExpireIssuedTokens makes every stateless token issued so far stop working at once, as if
+// LINE's clock had passed their expiry early (clock skew between a client and LINE): the
+// Messaging API answers 401 "Authentication failed" to them. Tokens issued afterwards work
+// as usual. It returns how many tokens the server has issued.
+func (s *Server) ExpireIssuedTokens() int {
+	issued := s.tokenSerial.Load()
+	for {
+		through := s.expiredThrough.Load()
+		if through >= issued || s.expiredThrough.CompareAndSwap(through, issued) {
+			return int(issued)
+		}
+	}
+}
+
+// RevokeIssuedToken makes one stateless token issued by this server stop working: the
+// Messaging API answers 401 "Authentication failed" to it. LINE offers no way to revoke a
+// stateless token; this stands for a token LINE stops accepting for a reason of its own. A
+// token this server did not issue is an error (400); revoking one twice is not.
+func (s *Server) RevokeIssuedToken(token string) error {
+	payload, ok := s.open(domainAccessToken, token, accessPayloadLen)
+	if !ok {
+		return invalidf("not a stateless token issued by this server")
+	}
+	s.revokedMu.Lock()
+	defer s.revokedMu.Unlock()
+	if s.revoked == nil {
+		s.revoked = map[uint64]struct{}{}
+	}
+	s.revoked[binary.BigEndian.Uint64(payload[24:])] = struct{}{}
+	return nil
 }
 
 // Continuation token payload: the chat ID (33 bytes), the offset of the next page, the

@@ -65,6 +65,8 @@ func adviceFor(data *providerData, err error) string {
 		data = &providerData{} // never a panic while reporting an error
 	}
 	switch {
+	case errors.As(err, &reqErr) && reqErr.RetryAfter != "":
+		return retryAfterAdvice(reqErr)
 	case errors.As(err, &dlErr) && lineclient.IsRateLimited(err):
 		return "LINE was still answering that its rate limit was exceeded when the deadline passed: other " +
 			"traffic on the channel (the bot itself, other tools) uses the same per-endpoint limit. Lower " +
@@ -116,9 +118,11 @@ func adviceFor(data *providerData, err error) string {
 		case lineclient.IsRateLimited(apiErr):
 			return fmt.Sprintf("LINE's rate limit was still exceeded after %s. Lower rate_limit or -parallelism, "+
 				"or give the operation more time with a timeouts block.", plural(apiErr.Attempts, "attempt"))
-		case code == http.StatusTooManyRequests:
-			return "LINE answered 429 for a limit that waiting does not lift (such as the monthly message limit), " +
+		case lineclient.IsMonthlyLimit(apiErr):
+			return "LINE answered 429 for a limit that waiting does not lift (the monthly message limit), " +
 				"so the provider did not retry. Check the account's usage in LINE Official Account Manager."
+		case code == http.StatusTooManyRequests:
+			return otherTooManyRequestsAdvice(apiErr)
 		case code >= 500:
 			return "LINE had a server error. Try again later; max_retries sets how often the provider retries."
 		}

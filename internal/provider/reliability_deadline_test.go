@@ -35,3 +35,41 @@ func TestReliability_deadlineExplainsAnEarlyStop(t *testing.T) {
 		t.Errorf("an attempt that outlived request_timeout was blamed on the deadline: %v", err)
 	}
 }
+
+// A Retry-After past the deadline is an early stop of the deadline's too, but its advice is
+// about the Retry-After, never about rate_limit, even when the answer was LINE's rate limit.
+func TestReliability_retryAfterPastTheDeadlineAdvice(t *testing.T) {
+	dl := &deadline{name: "read", limit: 5 * time.Minute}
+	_, cancel := dl.start(context.Background())
+	defer cancel()
+	last := &lineclient.APIError{Operation: "get group chat summary", StatusCode: 429, Message: "The API rate limit has been exceeded. Try again later."}
+	stopped := &lineclient.RequestError{Operation: "get group chat summary", Attempts: 1, Cancelled: true, RetryAfter: "10000000000",
+		RetryAfterWait: time.Duration(1<<63 - 1), Last: last, Err: context.DeadlineExceeded}
+	err := dl.explain(stopped)
+	advice := adviceFor(nil, err)
+	if !strings.Contains(advice, "Retry-After: 10000000000") || !strings.Contains(advice, "timeouts block") ||
+		strings.Contains(advice, "rate_limit") || strings.Contains(advice, "-parallelism") {
+		t.Errorf("advice %q, want the Retry-After and its value, not rate_limit", advice)
+	}
+	if !strings.Contains(err.Error(), "Retry-After: 10000000000, about 292 years") {
+		t.Errorf("error %q does not name the Retry-After", err)
+	}
+}
+
+// A 429 that is not LINE's is retried within max_retries: its advice says so and points at
+// what sits between the provider and LINE. The monthly limit keeps its own.
+func TestReliability_otherTooManyRequestsAdvice(t *testing.T) {
+	proxy := &lineclient.APIError{Operation: "get bot info", StatusCode: 429, Attempts: 6, NotLINE: "a body of type text/html"}
+	if advice := adviceFor(nil, proxy); !strings.Contains(advice, "did not come from LINE") || !strings.Contains(advice, "6 attempts in all") ||
+		!strings.Contains(advice, "max_retries") || strings.Contains(advice, "did not retry") {
+		t.Errorf("a proxy's 429: advice %q", advice)
+	}
+	other := &lineclient.APIError{Operation: "get bot info", StatusCode: 429, Attempts: 3, Message: "Too many messages to the same user"}
+	if advice := adviceFor(nil, other); !strings.Contains(advice, "not LINE's rate-limit answer") || !strings.Contains(advice, "3 attempts in all") {
+		t.Errorf("another 429: advice %q", advice)
+	}
+	monthly := &lineclient.APIError{Operation: "get bot info", StatusCode: 429, Attempts: 1, Message: "you have reached your monthly limit"}
+	if advice := adviceFor(nil, monthly); !strings.Contains(advice, "did not retry") {
+		t.Errorf("the monthly limit: advice %q", advice)
+	}
+}

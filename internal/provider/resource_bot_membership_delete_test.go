@@ -130,8 +130,10 @@ func TestBotMembershipResourceDelete_alreadyLeftWarns(t *testing.T) {
 // claim that the bot is still in the chat, and says that the next plan will tell.
 func TestBotMembershipResourceDelete_noAnswerSaysOutcomeUnknown(t *testing.T) {
 	cases := map[string]func() (context.Context, context.CancelFunc){
+		// Time enough to start the leave: the client starts no write with less than
+		// min(request_timeout, 2s) left.
 		"deadline passed": func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 500*time.Millisecond)
+			return context.WithTimeout(context.Background(), 2500*time.Millisecond)
 		},
 		"cancelled (Ctrl-C)": func() (context.Context, context.CancelFunc) {
 			ctx, cancel := context.WithCancel(context.Background())

@@ -69,10 +69,12 @@ func TestAccBotMembershipResource_createDeadline(t *testing.T) {
 }
 
 // LINE does not answer the leave: the delete ends at the deadline recorded in state, the
-// membership stays in state, and the error says that the outcome is unknown.
+// membership stays in state, and the error says that the outcome is unknown. (The deadline
+// leaves the leave time to start: the client starts no write with less than
+// min(request_timeout, 2s) left.)
 func TestAccBotMembershipResource_deleteDeadline(t *testing.T) {
 	mock := newMockLINE(t, nil)
-	config := membershipWithTimeouts(mock, `delete = "2s"`)
+	config := membershipWithTimeouts(mock, `delete = "3s"`)
 	var start time.Time
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -81,7 +83,7 @@ func TestAccBotMembershipResource_deleteDeadline(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(opsMembership, tfjsonpath.New("timeouts").AtMapKey("delete"), knownvalue.StringExact("2s")),
+					statecheck.ExpectKnownValue(opsMembership, tfjsonpath.New("timeouts").AtMapKey("delete"), knownvalue.StringExact("3s")),
 					statecheck.ExpectKnownValue(opsMembership, tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.Null()),
 				},
 			},
@@ -92,8 +94,8 @@ func TestAccBotMembershipResource_deleteDeadline(t *testing.T) {
 				},
 				Config: mock.config(``),
 				ExpectError: wrapped(`Unknown whether the bot left group chat ` + linemock.DemoGroupOps + `.*` +
-					`the delete deadline of 2s passed.*LINE may have carried the leave out.*` +
-					`The next plan refreshes it and tells.*timeouts \{ delete = "4s" \}`),
+					`the delete deadline of 3s passed.*LINE may have carried the leave out.*` +
+					`The next plan refreshes it and tells.*timeouts \{ delete = "6s" \}`),
 			},
 			{
 				// Still in state: with LINE answering again, the configuration plans no change.

@@ -1,0 +1,236 @@
+package lineclient
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
+)
+
+// mockClient is a client of a fresh mock with the demo token and a hookPacer.
+func mockClient(t *testing.T, p *hookPacer, options ...any) (*linemock.Server, *Client) {
+	t.Helper()
+	mock, err := linemock.New(linemock.DemoFixture(), linemock.WithRateLimit(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(mock)
+	t.Cleanup(func() { mock.Close(); ts.Close() })
+	cfg := Config{Endpoint: ts.URL, AccessToken: linemock.DemoToken, MaxRetries: 3, RateLimit: 10000}
+	return mock, testClient(t, cfg, append([]any{fastBackoff, p}, options...)...)
+}
+
+// A leave that LINE carried out but whose answer was lost, then LINE's 429s until the
+// deadline: the deadline's error, which says the leave may have taken effect.
+func TestMayHaveTakenEffect_lostLeaveThen429sUntilTheDeadline(t *testing.T) {
+	var mock *linemock.Server
+	var leaves atomic.Int32
+	p := &hookPacer{onDone: func(sc scope, _ outcome) {
+		if sc == "POST /v2/bot/group/{groupId}/leave" && leaves.Add(1) == 1 {
+			mock.SetFault(linemock.EndpointGroupLeave, linemock.Fault{Rate429: 1})
+		}
+	}}
+	mock, c := mockClient(t, p)
+	mock.SetFault(linemock.EndpointGroupLeave, linemock.Fault{LostResponse: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	err := c.Leave(ctx, GroupChat(linemock.DemoGroupOps))
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || !errors.Is(err, context.DeadlineExceeded) || !IsRateLimited(err) {
+		t.Fatalf("err = %v, want the deadline while LINE was throttling", err)
+	}
+	if !MayHaveTakenEffect(err) {
+		t.Fatalf("MayHaveTakenEffect(%v) = false after a lost answer", err)
+	}
+	if joined, _ := mock.BotJoined(linemock.DemoGroupOps); joined || leaves.Load() < 3 {
+		t.Fatalf("joined %v after %d leave attempts: want the bot gone, and 429s after the lost answer", joined, leaves.Load())
+	}
+}
+
+// A push whose first answer was lost, and whose retry then waits in the pacer past the
+// deadline: queued, and may have been delivered.
+func TestMayHaveTakenEffect_lostPushThenQueuedPastTheDeadline(t *testing.T) {
+	var waits atomic.Int32
+	p := &hookPacer{onWait: func(context.Context, scope) error {
+		if waits.Add(1) > 1 {
+			return context.DeadlineExceeded // the queue would end after the deadline
+		}
+		return nil
+	}}
+	mock, c := mockClient(t, p)
+	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{LostResponse: 1})
+	_, err := c.Push(context.Background(), Push{Chat: GroupChat(linemock.DemoGroupOps), Text: "deploy done"})
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || !reqErr.Queued || reqErr.Attempts != 1 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %#v, want queued past the deadline after one attempt", err)
+	}
+	if !MayHaveTakenEffect(err) || len(mock.PushedMessages()) != 1 {
+		t.Fatalf("MayHaveTakenEffect = %v with %d messages posted, want true and 1", MayHaveTakenEffect(err), len(mock.PushedMessages()))
+	}
+}
+
+// What each kind of failure says about a write, and that reads never "may have taken effect".
+func TestMayHaveTakenEffect(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		answers []int // one per attempt; 0 hangs until the attempt times out
+		read    bool
+		want    bool
+		check   func(error) bool
+	}{
+		{"a 500, then 404", []int{500, 404}, false, true, IsNotFound},
+		{"500s to the end", []int{500, 500}, false, true, nil},
+		{"a 502 once", []int{502, 400}, false, true, func(err error) bool { return hasStatus(err, 400) }},
+		{"a timeout once written", []int{0}, false, true, func(err error) bool { var r *RequestError; return errors.As(err, &r) && r.TimedOut }},
+		{"a final 404", []int{404}, false, false, IsNotFound},
+		{"a final 400", []int{400}, false, false, nil},
+		{"a proxy's 429s", []int{429, 429}, false, false, nil},
+		{"reads: 500s", []int{500, 500}, true, false, nil},
+		{"reads: a timeout", []int{0}, true, false, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var n atomic.Int32
+			release := make(chan struct{})
+			defer close(release)
+			f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+				status := tc.answers[min(int(n.Add(1)), len(tc.answers))-1]
+				switch status {
+				case 0:
+					select {
+					case <-r.Context().Done():
+					case <-release:
+					}
+				case 429:
+					w.Header().Set("Content-Type", "text/html")
+					w.WriteHeader(429)
+				default:
+					writeJSON(w, status, map[string]string{"message": "answer"})
+				}
+			})
+			c := f.client(t, fastBackoff, &hookPacer{}, func(c *Config) {
+				c.MaxRetries, c.RequestTimeout = len(tc.answers)-1, 100*time.Millisecond
+			})
+			var err error
+			if tc.read {
+				_, err = c.MemberCount(context.Background(), GroupChat(groupID))
+			} else {
+				err = c.Leave(context.Background(), GroupChat(groupID))
+			}
+			if err == nil || MayHaveTakenEffect(err) != tc.want || (tc.check != nil && !tc.check(err)) {
+				t.Fatalf("err = %v, MayHaveTakenEffect = %v; want an error and %v", err, MayHaveTakenEffect(err), tc.want)
+			}
+			if int(n.Load()) != len(tc.answers) {
+				t.Fatalf("%d requests, want %d", n.Load(), len(tc.answers))
+			}
+		})
+	}
+}
+
+// A write that never reached the wire (nothing listens) did not take effect.
+func TestMayHaveTakenEffect_notWhenNothingWasWritten(t *testing.T) {
+	ts := httptest.NewServer(http.NotFoundHandler())
+	endpoint := ts.URL
+	ts.Close() // connections are refused from now on
+	c := testClient(t, Config{Endpoint: endpoint, AccessToken: testToken, MaxRetries: 1}, fastBackoff, &hookPacer{})
+	err := c.Leave(context.Background(), RoomChat(roomID))
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || reqErr.Attempts != 2 || MayHaveTakenEffect(err) {
+		t.Fatalf("err = %v, MayHaveTakenEffect = %v; want a request error after 2 attempts that did not take effect", err, MayHaveTakenEffect(err))
+	}
+}
+
+// A lost answer, then a failure to replace the token LINE refused: still "may have".
+func TestMayHaveTakenEffect_lostThenNoToken(t *testing.T) {
+	l := newTokenLINE(t)
+	var leaves atomic.Int32
+	base := l.Config.Handler
+	l.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/leave") && leaves.Add(1) == 1:
+			writeJSON(w, 500, map[string]string{"message": "Internal server error"})
+			l.revoke("issued-1")
+			l.issued.Store(1000) // no token is issued from now on: the endpoint answers 400 below
+			return
+		case r.URL.Path == "/oauth2/v3/token" && l.issued.Load() >= 1000:
+			writeJSON(w, 503, map[string]string{"error": "temporarily_unavailable"})
+			return
+		}
+		base.ServeHTTP(w, r)
+	})
+	c := l.client(t, fastBackoff, &hookPacer{}, func(c *Config) {
+		c.AccessToken, c.ChannelID, c.ChannelSecret, c.MaxRetries = "", testChannelID, testChannelSecret, 1
+	})
+	err := c.Leave(context.Background(), GroupChat(groupID))
+	var tokenErr *TokenError
+	if !errors.As(err, &tokenErr) || !MayHaveTakenEffect(err) {
+		t.Fatalf("err = %v, MayHaveTakenEffect = %v; want the token error, and true", err, MayHaveTakenEffect(err))
+	}
+}
+
+// A write is not started with less than min(request_timeout, 2s) left before the deadline:
+// the call ends at once, saying so, with nothing sent. Reads go.
+func TestNoWriteStartsTooCloseToTheDeadline(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, map[string]any{}) })
+	c := f.client(t, &hookPacer{}, func(c *Config) { c.RequestTimeout = 30 * time.Second })
+	ctx, cancel := context.WithTimeout(context.Background(), 1900*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := c.Leave(ctx, GroupChat(groupID))
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("refused after %s, want at once", elapsed)
+	}
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || !reqErr.TooLate || !reqErr.Cancelled || reqErr.Attempts != 0 || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "too close to the deadline") || MayHaveTakenEffect(err) {
+		t.Fatalf("err = %#v, want too close to the deadline, nothing sent", err)
+	}
+	if f.requests.Load() != 0 {
+		t.Fatalf("%d requests, want none", f.requests.Load())
+	}
+	// A read with the same time left goes; so does a write whose request_timeout is shorter
+	// than what is left.
+	if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
+		t.Fatal(err)
+	}
+	short := f.client(t, &hookPacer{}, func(c *Config) { c.RequestTimeout = time.Second })
+	if err := short.Leave(ctx, GroupChat(groupID)); err != nil {
+		t.Fatalf("a write with 1s of request_timeout and more left: %v", err)
+	}
+	if f.requests.Load() != 2 {
+		t.Fatalf("%d requests, want 2", f.requests.Load())
+	}
+}
+
+// After a lost answer, a write that could only be retried too close to the deadline stops
+// with the answers it has: before the deadline, carrying the ambiguity.
+func TestWriteStopsBeforeTheDeadlineWithTheAnswersItHas(t *testing.T) {
+	const latency = 700 * time.Millisecond
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(latency) // LINE is slow to answer
+		writeJSON(w, 500, map[string]string{"message": "Internal server error"})
+	})
+	c := f.client(t, fastBackoff, &hookPacer{}, func(c *Config) { c.RequestTimeout, c.MaxRetries = 30*time.Second, 5 })
+	const deadline = 2500 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	start := time.Now()
+	err := c.Leave(ctx, GroupChat(groupID))
+	elapsed := time.Since(start)
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) || !reqErr.Cancelled || reqErr.Attempts != 1 || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "LINE last answered 500: Internal server error") || !MayHaveTakenEffect(err) {
+		t.Fatalf("err = %v, want the deadline after the one lost answer, which may have taken effect", err)
+	}
+	if elapsed < latency || elapsed >= deadline {
+		t.Fatalf("stopped after %s, want after the answer (%s) and before the deadline (%s)", elapsed, latency, deadline)
+	}
+	if f.requests.Load() != 1 {
+		t.Fatalf("%d requests, want 1", f.requests.Load())
+	}
+}

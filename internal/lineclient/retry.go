@@ -1,0 +1,245 @@
+package lineclient
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// waitWithoutDeadline bounds the retries of a call whose context has no deadline, as the
+// provider's operations have: as long as their default timeout.
+const waitWithoutDeadline = 5 * time.Minute
+
+// minWriteTime is the least time left before the deadline with which an attempt that changes
+// something (any method but GET) is started: one with less could be carried out by LINE and
+// its answer cut off by the deadline, an outcome nobody can tell. It is min(request_timeout,
+// minWriteTime).
+const minWriteTime = 2 * time.Second
+
+// retrier is the retry loop, an http.RoundTripper between the SDK and the wire. Its fields are
+// the policy; what one call went through is recorded in the callStats of the call's context.
+// For each attempt it waits for the pacer, takes the current token, sends a copy of the request
+// (the one it was handed is never changed), and judges the answer (policy.go).
+type retrier struct {
+	wire             http.RoundTripper
+	pacer            pacer
+	tokens           tokenSource // sets each attempt's bearer token; nil for the token endpoint
+	basePath         string      // the endpoint's own path (a proxy's prefix), left out of scopes
+	maxRetries       int
+	waitMin, waitMax time.Duration
+	attemptTimeout   time.Duration
+}
+
+func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	stats, ok := ctx.Value(callStatsKey{}).(*callStats)
+	if !ok {
+		ctx, stats = withCallStats(ctx)
+	}
+	body, err := replayable(req)
+	if err != nil {
+		return nil, err
+	}
+	sc := scopeOf(req.Method, strings.TrimPrefix(req.URL.Path, r.basePath))
+	writes := req.Method != http.MethodGet && req.Method != http.MethodHead
+	lastStart := r.lastStart(ctx, stats, writes)
+	failures, renewed := 0, false
+	for {
+		t, a, err := r.send(ctx, req, body, sc, lastStart, stats, writes)
+		if err != nil {
+			return nil, err // nothing went out
+		}
+		v, o, answer := judge(a.resp, a.err)
+		r.pacer.done(ctx, t, o)
+		stats.record(a, answer, writes)
+		if v == renewToken && !renewed && r.tokens != nil && r.tokens.rejected(a.token) {
+			renewed = true // once: the next attempt takes the new token, with the same headers
+			continue
+		}
+		if v == final || v == renewToken {
+			return a.resp, a.err
+		}
+		if v == retryBudget {
+			if failures++; failures > r.maxRetries {
+				return a.resp, a.err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			stats.stopped = err
+			return a.resp, a.err
+		}
+		if wait, value, ok := retryAfter(a.resp, time.Now()); ok {
+			if wait > time.Until(lastStart) {
+				// Waiting would end after the deadline: fail now, and hold nobody else back.
+				stats.stopped, stats.retryAfter, stats.retryWait = context.DeadlineExceeded, value, wait
+				return a.resp, a.err
+			}
+			r.pacer.pause(ctx, sc, time.Now().Add(wait)) // the next wait holds this attempt too
+		} else if err := sleep(ctx, backoff(r.waitMin, r.waitMax, stats.attempts-1), lastStart); err != nil {
+			stats.stopped = err
+			return a.resp, a.err
+		}
+		tflog.Info(ctx, "Retrying LINE API request", map[string]any{
+			"method": req.Method, "path": req.URL.Path, "attempt": stats.attempts + 1,
+		})
+	}
+}
+
+// attempt is what one attempt got: an answer, or a failure, and the token it carried.
+type attempt struct {
+	resp  *http.Response
+	err   error
+	token string
+	// written is false only when the request is known not to have reached the wire.
+	written bool
+}
+
+// send makes one attempt: it waits for the pacer, takes the current token and sends a fresh
+// copy of req. An error means that nothing went out.
+func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.ReadCloser, error), sc scope,
+	lastStart time.Time, stats *callStats, writes bool) (ticket, attempt, error) {
+	if !time.Now().Before(lastStart) {
+		stats.stopped, stats.tooLate = context.DeadlineExceeded, writes
+		return ticket{}, attempt{}, context.DeadlineExceeded
+	}
+	waitCtx, cancel := context.WithDeadline(ctx, lastStart)
+	t, err := r.pacer.wait(waitCtx, sc)
+	cancel()
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return ticket{}, attempt{}, &queuedError{err: err}
+	}
+	var a attempt
+	if r.tokens != nil {
+		if a.token, err = r.tokens.token(ctx); err != nil {
+			r.pacer.done(ctx, t, outcomeUnknown)
+			stats.tokenErr = err
+			return ticket{}, attempt{}, err
+		}
+		ctx = tflog.MaskLogStrings(ctx, a.token)
+	}
+	// Whether the request reached the wire, for MayHaveTakenEffect: http.Transport says so;
+	// a transport that reports nothing may have written it.
+	var conn, wrote atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn:      func(string) { conn.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) },
+	})
+	out := req.Clone(ctx)
+	if out.Body, err = body(); err != nil {
+		r.pacer.done(ctx, t, outcomeUnknown)
+		return ticket{}, attempt{}, err
+	}
+	out.GetBody = body
+	if r.tokens != nil {
+		out.Header.Set("Authorization", "Bearer "+a.token)
+	}
+	stats.attempts++
+	a.resp, a.err = r.wire.RoundTrip(out)
+	a.written = wrote.Load() || !conn.Load()
+	return t, a, nil
+}
+
+// lastStart is the latest time an attempt may start: the deadline (the context's, or
+// waitWithoutDeadline after the call started), and for a write min(request_timeout, 2s) before.
+func (r *retrier) lastStart(ctx context.Context, stats *callStats, writes bool) time.Time {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = stats.started.Add(waitWithoutDeadline)
+	}
+	if writes {
+		deadline = deadline.Add(-min(r.attemptTimeout, minWriteTime))
+	}
+	return deadline
+}
+
+// replayable gives each attempt the request's body afresh: from GetBody, or from a copy read
+// once. The request's own body is closed, as RoundTrip must.
+func replayable(req *http.Request) (func() (io.ReadCloser, error), error) {
+	switch {
+	case req.Body == nil || req.Body == http.NoBody:
+		empty := req.Body
+		return func() (io.ReadCloser, error) { return empty, nil }, nil
+	case req.GetBody != nil:
+		_ = req.Body.Close()
+		return req.GetBody, nil
+	}
+	raw, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }, nil
+}
+
+// sleep waits d, or fails at once with context.DeadlineExceeded when d would end after
+// lastStart, and with ctx's error when ctx ends first.
+func sleep(ctx context.Context, d time.Duration, lastStart time.Time) error {
+	if time.Now().Add(d).After(lastStart) {
+		return context.DeadlineExceeded // sleeping until then would change nothing but the time to fail
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// callStats is the record of one call (one SDK request and its retries), carried in its
+// context; callError reads it to build the error. The loop writes it from the goroutine
+// making the call, before the call returns.
+type callStats struct {
+	started  time.Time
+	attempts int   // requests that went out
+	last     error // the last answer (*APIError) or failure that was retried
+	// ambiguous is set when an attempt that changes something may have been carried out:
+	// a 5xx, or a failure once the request was written (MayHaveTakenEffect).
+	ambiguous bool
+
+	// Why the loop stopped early, if it did.
+	stopped    error         // the deadline (or a wait that would outlast it) or a cancellation
+	tooLate    bool          // a write was not started this close to the deadline
+	retryAfter string        // the Retry-After value that would have outlasted the deadline
+	retryWait  time.Duration // and the wait it asked for
+	tokenErr   error         // no token for the next attempt
+}
+
+type callStatsKey struct{}
+
+func withCallStats(ctx context.Context) (context.Context, *callStats) {
+	stats := &callStats{started: time.Now()}
+	return context.WithValue(ctx, callStatsKey{}, stats), stats
+}
+
+// record notes one attempt's result.
+func (s *callStats) record(a attempt, answer *APIError, writes bool) {
+	switch {
+	case a.err != nil:
+		s.last = a.err
+		s.ambiguous = s.ambiguous || (writes && a.written)
+	case answer != nil:
+		s.last = answer
+		s.ambiguous = s.ambiguous || (writes && a.resp.StatusCode >= http.StatusInternalServerError)
+	}
+}
+
+// queuedError is a request whose context ended (or would have ended) while it waited for the
+// pacer: it never went out.
+type queuedError struct{ err error }
+
+func (e *queuedError) Error() string {
+	return "still queued in the client's rate limiter: " + e.err.Error()
+}
+func (e *queuedError) Unwrap() error { return e.err }
