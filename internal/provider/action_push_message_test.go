@@ -248,7 +248,7 @@ func TestAccPushMessageAction_unauthorized(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: strings.Replace(notifyConfig(mock, "v1", "Deployed v1"), linemock.DemoToken, "not-the-token", 1),
 			ExpectError: wrapped(`Unable to push a message to the group chat ` + linemock.DemoGroupOps +
-				`.*LINE answered 401.*The channel access token from channel_access_token in the provider block is invalid or expired`),
+				`.*LINE answered 401.*The channel access token from channel_access_token in the provider block is invalid, expired or revoked`),
 		}},
 	})
 	if m := mock.PushedMessages(); len(m) != 0 {

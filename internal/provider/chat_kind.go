@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 )
@@ -65,3 +66,19 @@ func (k chatKind) idValidator() validator.String {
 }
 
 var userIDValidator = stringMatches(lineclient.UserIDPattern, lineclient.UserIDFormat)
+
+// chatOf names the chat of a configuration that sets exactly one of group_id and room_id.
+func chatOf(groupID, roomID types.String) lineclient.Chat {
+	if !groupID.IsNull() {
+		return lineclient.GroupChat(groupID.ValueString())
+	}
+	return lineclient.RoomChat(roomID.ValueString())
+}
+
+// kindOf is the chatKind of a chat.
+func kindOf(chat lineclient.Chat) chatKind {
+	if chat.Type == lineclient.Room {
+		return roomKind
+	}
+	return groupKind
+}

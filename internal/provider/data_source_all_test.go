@@ -14,6 +14,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/tf-line/terraform-provider-line/internal/lineclient"
+	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
 
 // What every data source must do, checked for each one the provider registers, so that a new
@@ -73,6 +76,51 @@ func TestDataSources_providerNotConfigured(t *testing.T) {
 	}
 }
 
+// A timeouts block that cannot be read is an error, and no data source asks LINE anything then.
+func TestDataSources_invalidTimeouts(t *testing.T) {
+	ctx := context.Background()
+	mock := newMockLINE(t, nil)
+	client, err := lineclient.New(lineclient.Config{Endpoint: mock.URL, AccessToken: linemock.DemoToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := &providerData{client: client}
+	// Arguments that would make every data source ask LINE, were it to go on.
+	args := map[string]tftypes.Value{
+		"group_id": tftypes.NewValue(tftypes.String, linemock.DemoGroupOps),
+		"room_id":  tftypes.NewValue(tftypes.String, linemock.DemoRoom),
+		"user_id":  tftypes.NewValue(tftypes.String, linemock.DemoUserAiko),
+	}
+	for _, newDataSource := range New("test")().DataSources(ctx) {
+		ds := newDataSource()
+		name := dataSourceName(ctx, ds)
+		var configured datasource.ConfigureResponse
+		ds.(datasource.DataSourceWithConfigure).Configure(ctx, datasource.ConfigureRequest{ProviderData: data}, &configured)
+		var sch datasource.SchemaResponse
+		ds.Schema(ctx, datasource.SchemaRequest{}, &sch)
+		typ := sch.Schema.Type().TerraformType(ctx).(tftypes.Object)
+		values := map[string]tftypes.Value{}
+		for attr, attrType := range typ.AttributeTypes {
+			values[attr] = tftypes.NewValue(attrType, nil)
+			if v, ok := args[attr]; ok {
+				values[attr] = v
+			}
+		}
+		timeoutsType := typ.AttributeTypes["timeouts"].(tftypes.Object)
+		values["timeouts"] = tftypes.NewValue(timeoutsType, map[string]tftypes.Value{"read": tftypes.NewValue(tftypes.String, "soon")})
+		before := len(mock.Requests())
+		req := datasource.ReadRequest{Config: tfsdk.Config{Schema: sch.Schema, Raw: tftypes.NewValue(typ, values)}}
+		resp := datasource.ReadResponse{State: tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(typ, nil)}}
+		ds.Read(ctx, req, &resp)
+		if !resp.Diagnostics.HasError() || !strings.Contains(fmt.Sprint(resp.Diagnostics), "soon") {
+			t.Errorf("%s: diagnostics %v, want an error about the read timeout \"soon\"", name, resp.Diagnostics)
+		}
+		if n := len(mock.Requests()) - before; n != 0 {
+			t.Errorf("%s asked LINE %d times with a timeouts block it could not read", name, n)
+		}
+	}
+}
+
 func dataSourceName(ctx context.Context, ds datasource.DataSource) string {
 	var meta datasource.MetadataResponse
 	ds.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "line"}, &meta)
@@ -84,8 +132,11 @@ func dataSourceName(ctx context.Context, ds datasource.DataSource) string {
 func TestReadDeadline_explain(t *testing.T) {
 	attemptTimedOut := fmt.Errorf("get group chat summary: timed out: %w", context.DeadlineExceeded)
 
-	ctx, cancel, dl := startRead(context.Background(), timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}, new(diag.Diagnostics))
+	ctx, cancel, dl, ok := startRead(context.Background(), timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"read": types.StringType})}, new(diag.Diagnostics))
 	defer cancel()
+	if !ok {
+		t.Fatal("startRead refused the default timeouts")
+	}
 	// The very error: errors.Is would also accept a deadlineError wrapping it, which is what
 	// explain must not return here.
 	if err := dl.explain(attemptTimedOut); err != attemptTimedOut { //nolint:errorlint // identity is the point

@@ -68,7 +68,10 @@ func (d *botInfoDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
-	callCtx, cancel, dl := startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	callCtx, cancel, dl, ok := startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	info, err := d.data.client.BotInfo(callCtx)
 	if err != nil {

@@ -81,7 +81,10 @@ func (d *botMembershipDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
-	callCtx, cancel, dl := startRead(ctx, model.Timeouts, &resp.Diagnostics)
+	callCtx, cancel, dl, ok := startRead(ctx, model.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	chat := chatOf(model.GroupID, model.RoomID)
 	membership, err := d.data.client.Membership(callCtx, chat)
@@ -91,12 +94,4 @@ func (d *botMembershipDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	model.setMembership(membership)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
-}
-
-// chatOf names the chat of a configuration that sets exactly one of group_id and room_id.
-func chatOf(groupID, roomID types.String) lineclient.Chat {
-	if !groupID.IsNull() {
-		return lineclient.GroupChat(groupID.ValueString())
-	}
-	return lineclient.RoomChat(roomID.ValueString())
 }

@@ -55,7 +55,10 @@ func (d *groupSummaryDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
-	callCtx, cancel, dl := startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	callCtx, cancel, dl, ok := startRead(ctx, cfg.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	groupID := cfg.GroupID.ValueString()
 	summary, err := d.data.client.GroupSummary(callCtx, groupID)

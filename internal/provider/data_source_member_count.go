@@ -76,7 +76,10 @@ func (d *memberCountDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	m := model.shared()
-	callCtx, cancel, dl := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	callCtx, cancel, dl, ok := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	chat := d.kind.chat(model.chatID().ValueString())
 	count, err := d.data.client.MemberCount(callCtx, chat)

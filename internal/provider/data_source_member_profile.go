@@ -94,7 +94,10 @@ func (d *memberProfileDataSource) Read(ctx context.Context, req datasource.ReadR
 		return
 	}
 	m := model.shared()
-	callCtx, cancel, dl := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	callCtx, cancel, dl, ok := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	chat, userID := d.kind.chat(model.chatID().ValueString()), m.UserID.ValueString()
 	profile, err := d.data.client.MemberProfile(callCtx, chat, userID)

@@ -112,7 +112,10 @@ func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	m := model.shared()
-	callCtx, cancel, dl := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	callCtx, cancel, dl, ok := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	defer cancel()
 	chat := d.kind.chat(model.chatID().ValueString())
 	ids, err := d.data.client.MemberIDs(callCtx, chat)

@@ -70,11 +70,11 @@ func (d *messageQuotaDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, d.data) {
 		return
 	}
-	ctx, cancel, dl := startRead(ctx, m.Timeouts, &resp.Diagnostics)
-	defer cancel()
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, dl, ok := startRead(ctx, m.Timeouts, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	defer cancel()
 
 	quota, err := d.data.client.MessageQuota(ctx)
 	if err != nil {

@@ -63,7 +63,7 @@ func TestAccMessageQuotaDataSource_unauthorized(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
 			Config:      mock.configWith(`channel_access_token = "wrong"`, `data "line_message_quota" "this" {}`),
-			ExpectError: wrapped(`Unable to read the message quota.*LINE answered 401.*The channel access token from channel_access_token in the provider block is invalid or expired`),
+			ExpectError: wrapped(`Unable to read the message quota.*LINE answered 401.*The channel access token from channel_access_token in the provider block is invalid, expired or revoked`),
 		}},
 	})
 }

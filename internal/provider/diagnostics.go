@@ -103,12 +103,8 @@ func adviceFor(data *providerData, err error) string {
 		return "The request did not reach LINE. Check the network and api_endpoint."
 	case errors.As(err, &apiErr):
 		switch code := apiErr.StatusCode; {
-		case code == http.StatusUnauthorized && data.creds.token.set():
-			return "The channel access token from " + data.creds.token.source + " is invalid or expired. Check it, " +
-				"or issue a new one in the LINE Developers Console."
 		case code == http.StatusUnauthorized:
-			return "LINE did not accept the token it issued from the channel ID and secret. Check that channel_id " +
-				"and channel_secret belong to the bot's Messaging API channel."
+			return unauthorizedAdvice(data.creds)
 		case code == http.StatusForbidden:
 			// Member lists have advice of their own (forbiddenListAdvice): every other endpoint
 			// is open to every account.
@@ -128,6 +124,27 @@ func adviceFor(data *providerData, err error) string {
 		}
 	}
 	return ""
+}
+
+// unauthorizedAdvice explains LINE's 401 by the credential behind the token it refused: the
+// long-lived token, or the private key or secret that stateless tokens are issued with, each
+// named by where it was set.
+func unauthorizedAdvice(c credentials) string {
+	switch {
+	case c.token.set():
+		return "The channel access token from " + c.token.source + " is invalid, expired or revoked. Check it, " +
+			"or issue a new one in the LINE Developers Console (the channel's Messaging API tab)."
+	case c.privateKey.set():
+		return "LINE refused a stateless token it had issued for the JWT assertion signed with the private key " +
+			"from " + c.privateKey.source + " (key ID from " + sourceOr(c.keyID, "channel_key_id") + ", channel ID from " +
+			sourceOr(c.channelID, "channel_id") + "). Check that channel_id is the bot's Messaging API channel, the " +
+			"channel the key was registered for."
+	case c.channelSecret.set():
+		return "LINE refused a stateless token it had issued for the channel ID and secret (from " +
+			sourceOr(c.channelID, "channel_id") + " and " + c.channelSecret.source + "). Check that channel_id and " +
+			"channel_secret belong to the bot's Messaging API channel."
+	}
+	return c.hint()
 }
 
 // notConfigured reports, and returns true, when a data source or resource has no usable

@@ -68,6 +68,64 @@ func TestAdviceFor_namesCredentialSources(t *testing.T) {
 	}
 }
 
+// A 401 is blamed on the credential behind the refused token, named by where it was set: the
+// long-lived token, the private key (with its key ID), or the secret, in the block or the
+// environment.
+func TestAdviceFor_unauthorizedNamesTheTokensSource(t *testing.T) {
+	unauthorized := &lineclient.APIError{Operation: "get bot info", StatusCode: http.StatusUnauthorized, Attempts: 2}
+	for name, tc := range map[string]struct {
+		block       providerModel
+		env         map[string]string
+		want, never []string
+	}{
+		"token in the block": {
+			block: providerModel{ChannelAccessToken: types.StringValue("t")},
+			want:  []string{"The channel access token from channel_access_token in the provider block is invalid"},
+			never: []string{"private key", "secret"},
+		},
+		"token in the environment": {
+			env:   map[string]string{envAccessToken: "t"},
+			want:  []string{"The channel access token from the LINE_CHANNEL_ACCESS_TOKEN environment variable is invalid"},
+			never: []string{"private key", "secret"},
+		},
+		"key in the block": {
+			block: providerModel{ChannelID: types.StringValue("1"), ChannelPrivateKey: types.StringValue("k"), ChannelKeyID: types.StringValue("kid")},
+			want: []string{"private key from channel_private_key in the provider block",
+				"key ID from channel_key_id in the provider block", "channel ID from channel_id in the provider block"},
+			never: []string{"channel_secret", "channel access token from"},
+		},
+		"key in the environment": {
+			env: map[string]string{envChannelID: "1", envChannelPrivateKey: "k", envChannelKeyID: "kid", envChannelSecret: "s"},
+			want: []string{"private key from the LINE_CHANNEL_PRIVATE_KEY environment variable",
+				"key ID from the LINE_CHANNEL_KEY_ID environment variable"},
+			never: []string{"channel_secret", "LINE_CHANNEL_SECRET"},
+		},
+		"secret in the block": {
+			block: providerModel{ChannelID: types.StringValue("1"), ChannelSecret: types.StringValue("s")},
+			want:  []string{"channel ID and secret (from channel_id in the provider block and channel_secret in the provider block)"},
+			never: []string{"private key", "channel access token from"},
+		},
+		"secret in the environment": {
+			env:   map[string]string{envChannelID: "1", envChannelSecret: "s"},
+			want:  []string{"(from the LINE_CHANNEL_ID environment variable and the LINE_CHANNEL_SECRET environment variable)"},
+			never: []string{"private key", "channel access token from"},
+		},
+	} {
+		data := &providerData{creds: resolveCredentials(tc.block, env(tc.env))}
+		got := adviceFor(data, unauthorized)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: advice %q lacks %q", name, got, w)
+			}
+		}
+		for _, n := range tc.never {
+			if strings.Contains(got, n) {
+				t.Errorf("%s: advice %q names %q, which was not used", name, got, n)
+			}
+		}
+	}
+}
+
 // Only LINE's rate-limit 429 is worth waiting for; the advice for another 429 says so.
 func TestAdviceFor_tooManyRequests(t *testing.T) {
 	data := &providerData{}

@@ -23,7 +23,7 @@ func TestAccProvider_invalidToken(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: mock.configWith(`channel_access_token = "expired-or-revoked"`, botInfoConfig),
 			ExpectError: wrapped(`LINE answered 401: Authentication failed. Confirm that the access token in the authorization header is valid. .*` +
-				`The channel access token from channel_access_token in the provider block is invalid or expired`),
+				`The channel access token from channel_access_token in the provider block is invalid, expired or revoked`),
 		}},
 	})
 }

@@ -465,10 +465,3 @@ type privateState interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
-
-func kindOf(chat lineclient.Chat) chatKind {
-	if chat.Type == lineclient.Room {
-		return roomKind
-	}
-	return groupKind
-}
