@@ -540,3 +540,29 @@ func TestBackAtRateLimitStopsPacing(t *testing.T) {
 		}
 	})
 }
+
+// The first request after a pause goes at a random point within one gap of its end, so that
+// clients paused alike do not all come back at one instant. The offsets of 20 pauses are all
+// within the gap and not all the same (two draws of a float64 in [0, 1) match with odds of about
+// 2⁻⁵³).
+func TestPauseEndsAtARandomPointWithinOneGap(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := newLimiter(500)
+		gap := time.Second / 500
+		offsets := map[time.Duration]bool{}
+		for range 20 {
+			until := time.Now().Add(time.Second)
+			l.pause(context.Background(), scopeA, until)
+			tk := mustWait(t, l, scopeA)
+			offset := tk.sent.Sub(until)
+			if offset < 0 || offset >= gap {
+				t.Fatalf("went %s after the pause's end, want within one gap (%s)", offset, gap)
+			}
+			offsets[offset] = true
+			time.Sleep(time.Second)
+		}
+		if len(offsets) < 2 {
+			t.Fatalf("20 pauses all ended %v after their end: no jitter", offsets)
+		}
+	})
+}
