@@ -382,6 +382,19 @@ func controllersTable(results [][]benchRun, steady time.Duration) (string, []str
 				sc.name, ctl.name, left, 100*used, 100*share429, r.throttled, r.accepted+r.throttled, r.peak, beside, r.errors, verdict)
 		}
 	}
+	for i, sc := range benchScenarios {
+		if !sc.decides {
+			continue
+		}
+		accepted, sent := results[i][0], results[i][1]
+		winner := "what LINE accepted"
+		if sent.throttled+sent.other429 < accepted.throttled+accepted.other429 {
+			winner = "what was sent"
+		}
+		fmt.Fprintf(&b, "\n%s decides the decrease: from what LINE accepted, %d of the provider's and %d of the other client's requests were answered 429 (%.1f%% of the room used); from what was sent, %d and %d (%.1f%%). Fewer 429s: %s.\n",
+			sc.name, accepted.throttled, accepted.other429, 100*float64(accepted.accepted)/(float64(sc.limit)*secs*float64(sc.repeat)-float64(accepted.otherAccepted)),
+			sent.throttled, sent.other429, 100*float64(sent.accepted)/(float64(sc.limit)*secs*float64(sc.repeat)-float64(sent.otherAccepted)), winner)
+	}
 	fmt.Fprintf(&b, "\nSteady state %s after a warm-up, every run at once (%d cores visible to Go, %s), %s.\n",
 		steady, runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	return b.String(), missed
