@@ -69,6 +69,9 @@ type benchScenario struct {
 	// spell, if set, has the other client send only in alternate spells this long, starting
 	// with the steady state: the room left to the provider changes while it runs.
 	spell time.Duration
+	// falls: the endpoint has no limit during the warm-up, which lasts only this long, and gets
+	// limit when the steady state starts: LINE starts refusing a provider sending at rate_limit.
+	falls time.Duration
 	// decides: the scenario has no target; it is there to decide a choice of the law, and runs
 	// repeat times (at once, each on its own mock) for its sums to stand out of the noise.
 	decides bool
@@ -83,6 +86,7 @@ var benchScenarios = []benchScenario{
 	{name: "(ii) 20 req/s, another client at 8", limit: 20, other: 8},
 	{name: "(iii) 12 req/s, beside an unlimited endpoint", limit: 12, beside: true},
 	{name: "(iv) 20 req/s, another client at 12 in alternate 10 s spells (4 runs summed)", limit: 20, other: 12, spell: 10 * time.Second, decides: true, repeat: 4},
+	{name: "(v) no limit, then 20 req/s (4 runs summed)", limit: 20, falls: 2 * time.Second, decides: true, repeat: 4},
 	{name: "(iii) reference: the unlimited endpoint alone", alone: true},
 }
 
@@ -194,8 +198,14 @@ func runBenchScenario(sc benchScenario, p pacer, warmup, steady time.Duration) (
 	if err != nil {
 		return benchRun{}, err
 	}
-	if sc.limit > 0 {
-		if err := mock.SetEndpointRateLimit(linemock.EndpointGroupMemberCount, sc.limit); err != nil {
+	if sc.falls > 0 {
+		warmup = sc.falls
+	}
+	limitCount := func() error {
+		return mock.SetEndpointRateLimit(linemock.EndpointGroupMemberCount, sc.limit)
+	}
+	if sc.limit > 0 && sc.falls == 0 {
+		if err := limitCount(); err != nil {
 			return benchRun{}, err
 		}
 	}
@@ -299,7 +309,15 @@ func runBenchScenario(sc benchScenario, p pacer, warmup, steady time.Duration) (
 		})
 	}
 	from, to := start.Add(warmup), start.Add(warmup+steady)
-	time.Sleep(warmup + steady)
+	time.Sleep(warmup)
+	if sc.falls > 0 {
+		if err := limitCount(); err != nil {
+			stop()
+			wg.Wait()
+			return benchRun{}, err
+		}
+	}
+	time.Sleep(steady)
 	stop()
 	wg.Wait()
 
@@ -382,18 +400,26 @@ func controllersTable(results [][]benchRun, steady time.Duration) (string, []str
 				sc.name, ctl.name, left, 100*used, 100*share429, r.throttled, r.accepted+r.throttled, r.peak, beside, r.errors, verdict)
 		}
 	}
+	// The scenarios that decide: which decrease answered fewer requests 429, in all of them.
+	var from [2]int
+	var lines []string
 	for i, sc := range benchScenarios {
 		if !sc.decides {
 			continue
 		}
 		accepted, sent := results[i][0], results[i][1]
+		from[0] += accepted.throttled + accepted.other429
+		from[1] += sent.throttled + sent.other429
+		lines = append(lines, fmt.Sprintf("in %s, %d of the provider's and %d of the other client's requests against %d and %d",
+			strings.Fields(sc.name)[0], accepted.throttled, accepted.other429, sent.throttled, sent.other429))
+	}
+	if len(lines) > 0 {
 		winner := "what LINE accepted"
-		if sent.throttled+sent.other429 < accepted.throttled+accepted.other429 {
+		if from[1] < from[0] {
 			winner = "what was sent"
 		}
-		fmt.Fprintf(&b, "\n%s decides the decrease: from what LINE accepted, %d of the provider's and %d of the other client's requests were answered 429 (%.1f%% of the room used); from what was sent, %d and %d (%.1f%%). Fewer 429s: %s.\n",
-			sc.name, accepted.throttled, accepted.other429, 100*float64(accepted.accepted)/(float64(sc.limit)*secs*float64(sc.repeat)-float64(accepted.otherAccepted)),
-			sent.throttled, sent.other429, 100*float64(sent.accepted)/(float64(sc.limit)*secs*float64(sc.repeat)-float64(sent.otherAccepted)), winner)
+		fmt.Fprintf(&b, "\nDecreasing from what LINE accepted, rather than from what was sent, 429s answered %s: %d against %d in all. Fewer: %s.\n",
+			strings.Join(lines, "; "), from[0], from[1], winner)
 	}
 	fmt.Fprintf(&b, "\nSteady state %s after a warm-up, every run at once (%d cores visible to Go, %s), %s.\n",
 		steady, runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format("2006-01-02 15:04 MST"))
