@@ -6,7 +6,8 @@
 terraform {
   required_providers {
     line = {
-      source = "tf-line/line"
+      source  = "tf-line/line"
+      version = "~> 0.1"
     }
   }
 }
@@ -57,15 +58,23 @@ resource "line_bot_membership" "standup" {
   room_id = local.standup_room
 }
 
-# Audit: a check block warns, without failing the plan, when the bot is gone.
-check "bot_in_release_train" {
-  data "line_bot_membership" "release" {
-    group_id = local.release_train
+# Audit: every plan asks LINE whether the bot is in each chat, and fails, naming
+# the chat, when it is not. In CI, terraform plan -detailed-exitcode then exits 0
+# while the bot is everywhere it should be, and 1 once it is missing somewhere.
+data "line_bot_membership" "audit" {
+  for_each = {
+    ops_alerts    = local.ops_alerts
+    release_train = local.release_train
+    standup_room  = local.standup_room
   }
+  group_id = startswith(each.value, "C") ? each.value : null
+  room_id  = startswith(each.value, "R") ? each.value : null
 
-  assert {
-    condition     = data.line_bot_membership.release.is_member
-    error_message = "The bot left Release train: invite it back from the LINE app."
+  lifecycle {
+    postcondition {
+      condition     = self.is_member
+      error_message = "The bot is not in ${each.key} (${each.value}). A member removed it, or it left: invite it back from the LINE app, then plan again."
+    }
   }
 }
 

@@ -60,7 +60,7 @@ export LINE_API_ENDPOINT="$mock_url" LINE_CHANNEL_ID=1650000001 LINE_CHANNEL_SEC
 # The demo's credentials only: a token, key or secret from the shell would take precedence.
 unset LINE_CHANNEL_ACCESS_TOKEN LINE_CHANNEL_PRIVATE_KEY LINE_CHANNEL_KEY_ID
 cp "$root/demo/main.tf" "$work/config/main.tf"
-note "Configuration: demo/main.tf (reads groups and rooms, adopts three memberships, audits one)."
+note "Configuration: demo/main.tf (reads groups and rooms, adopts three memberships, audits all three)."
 tf() { "$terraform" -chdir="$work/config" "$@" 2> >(grep -v -e 'Provider development overrides' -e 'dev_overrides' >&2); }
 
 say "terraform apply: read the chats and adopt the bot's memberships"
@@ -82,19 +82,41 @@ else
     "action is left out of this tour. Run make demo with Terraform 1.14 or later to see it."
 fi
 
+# The audit: terraform plan -detailed-exitcode, as CI runs it. plan writes to a file; the
+# exit code is what CI reads.
+audit() { # FILE [ENV=VALUE...]
+  local out=$1; shift
+  set +e
+  env "$@" "$terraform" -chdir="$work/config" plan -input=false -no-color -detailed-exitcode > "$out" 2>&1
+  code=$?
+  set -e
+}
+
+say "terraform plan -detailed-exitcode: the audit, with the bot in every chat"
+audit "$work/plan-present.txt"
+grep -E '^No changes' "$work/plan-present.txt" | sed 's/^/    /' || true
+note "Exit code $code: CI passes."
+[ "$code" -eq 0 ] || { echo "expected exit code 0"; cat "$work/plan-present.txt"; exit 1; }
+
 say "A member removes the bot from \"Release train\" in the LINE app (through the mock's controls)"
 note "$(control POST "/_mock/chats/C4e1ea5e0000000000000000000000002/kick")"
 
 say "terraform plan -detailed-exitcode: the audit notices"
-set +e
-tf plan -input=false -no-color -detailed-exitcode > "$work/plan.txt" 2>&1
-code=$?
-set -e
-grep -E -o 'Warning: (The bot is no longer in .*|Check block assertion failed)' "$work/plan.txt" | sed 's/^/    /' || true
-grep -E -o 'The bot left Release train.*' "$work/plan.txt" | sed 's/^/      /' || true
-grep -E 'will be created|^Plan:' "$work/plan.txt" | sed 's/^ *#* */    /'
-note "Exit code $code: 2 means the plan has changes, which is how CI sees that the bot was removed."
-[ "$code" -eq 2 ] || { echo "expected exit code 2"; cat "$work/plan.txt"; exit 1; }
+audit "$work/plan-removed.txt"
+grep -E -o 'Warning: The bot is no longer in .*' "$work/plan-removed.txt" | sed 's/^/    /' || true
+grep -E -o 'Error: Resource postcondition failed' "$work/plan-removed.txt" | sed 's/^/    /' || true
+grep -E -o 'The bot is not in [a-z_]+ \([CR][0-9a-f]+\)\.' "$work/plan-removed.txt" | sed 's/^/      /' || true
+grep -E 'will be created|^Plan:' "$work/plan-removed.txt" | sed 's/^ *#* */    /'
+note "Exit code $code: the plan fails and names the chat, which is how CI sees that the bot was removed."
+[ "$code" -eq 1 ] || { echo "expected exit code 1"; cat "$work/plan-removed.txt"; exit 1; }
+
+say "terraform plan -detailed-exitcode with a wrong channel secret: a failure of another kind"
+audit "$work/plan-badcred.txt" LINE_CHANNEL_SECRET=00000000000000000000000000000000
+grep -E -o -m 1 'Error: Unable to tell whether the bot is .*' "$work/plan-badcred.txt" | sed 's/^/    /' || true
+grep -E -o -m 1 'LINE refused the channel ID and secret' "$work/plan-badcred.txt" | sed 's/^/      /' || true
+note "Exit code $code, but the message says LINE refused the credentials: no chat is named as missing."
+[ "$code" -eq 1 ] || { echo "expected exit code 1"; cat "$work/plan-badcred.txt"; exit 1; }
+if grep -q 'postcondition' "$work/plan-badcred.txt"; then echo "a credential failure read as a removal"; exit 1; fi
 
 say "terraform destroy: the bot leaves every chat Terraform manages"
 tf destroy -auto-approve -input=false -no-color | grep -E '^(line_bot_membership|Destroy complete)' | sed 's/^/    /'

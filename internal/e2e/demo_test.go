@@ -7,7 +7,8 @@ import (
 	"testing"
 )
 
-// make demo keeps working: the tour runs to the end and shows each of its points.
+// make demo keeps working: the tour runs to the end and shows each of its points, the CI
+// audit's three outcomes among them.
 func TestDemo(t *testing.T) {
 	cmd := exec.Command("bash", "../../scripts/demo.sh")
 	cmd.Env = append(os.Environ(), "TERRAFORM="+terraformPath)
@@ -19,10 +20,18 @@ func TestDemo(t *testing.T) {
 		`bot = "Ops Bot (@123abcde)"`,
 		`all_hands = "251 members, 250 listed`,
 		`Apply complete! Resources: 3 added`,
+		// The audit: 0 while the bot is in every chat, 1 naming the chat once it was removed,
+		// 1 with another message when LINE refuses the credentials.
+		"the audit, with the bot in every chat\n    No changes.",
+		`Exit code 0: CI passes.`,
 		`Warning: The bot is no longer in group chat C4e1ea5e0000000000000000000000002`,
-		`Warning: Check block assertion failed`,
+		`Error: Resource postcondition failed`,
+		`The bot is not in release_train (C4e1ea5e0000000000000000000000002).`,
 		`line_bot_membership.release will be created`,
-		`Exit code 2`,
+		`Exit code 1: the plan fails and names the chat`,
+		`Error: Unable to tell whether the bot is`,
+		`LINE refused the channel ID and secret`,
+		`Exit code 1, but the message says LINE refused the credentials`,
 		`Destroy complete! Resources: 2 destroyed.`,
 		`{"chatId":"C0c500000000000000000000000000001","botJoined":false}`,
 		`{"chatId":"R400b0000000000000000000000000001","botJoined":false}`,

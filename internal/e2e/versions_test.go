@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -30,17 +31,36 @@ func terraformAtLeast(t *testing.T, need string) bool {
 	return have.Core().GreaterThanOrEqual(version.Must(version.NewVersion(need)))
 }
 
-// minTerraform is the Terraform version a configuration needs for the actions or ephemeral
-// resources it uses, or ""
-// when any supported version will do.
+// minTerraform is the Terraform version a configuration needs, or "" when any supported
+// version will do: for the actions, ephemeral resources, removed blocks and import blocks with
+// for_each it uses, and whatever its comments say it needs ("Terraform 1.16 and later").
 func minTerraform(config string) string {
-	switch {
-	case strings.Contains(config, "before_destroy"), strings.Contains(config, "after_destroy"):
-		return "1.16.0"
-	case strings.Contains(config, `action "`):
-		return "1.14.0"
-	case strings.Contains(config, `ephemeral "`):
-		return "1.10.0"
+	need := ""
+	raise := func(v string) {
+		if need == "" || version.Must(version.NewVersion(v)).GreaterThan(version.Must(version.NewVersion(need))) {
+			need = v
+		}
 	}
-	return ""
+	switch {
+	case destroyEvent.MatchString(config):
+		raise("1.16.0")
+	case strings.Contains(config, `action "`):
+		raise("1.14.0")
+	case strings.Contains(config, `ephemeral "`):
+		raise("1.10.0")
+	}
+	if removedBlock.MatchString(config) || importForEach.MatchString(config) {
+		raise("1.7.0")
+	}
+	for _, m := range statedVersion.FindAllStringSubmatch(config, -1) {
+		raise(m[1] + ".0")
+	}
+	return need
 }
+
+var (
+	destroyEvent  = regexp.MustCompile(`\b(?:before|after)_destroy\b`) // not create_before_destroy
+	removedBlock  = regexp.MustCompile(`(?m)^removed\s*\{`)
+	importForEach = regexp.MustCompile(`(?ms)^import\s*\{[^}]*^\s*for_each\s*=`)
+	statedVersion = regexp.MustCompile(`#.*Terraform (1\.[0-9]+) (?:and|or) later`)
+)

@@ -415,3 +415,101 @@ func TestContractPushAndQuota(t *testing.T) {
 	cases++
 	t.Logf("push and quota contract cases: %d", cases)
 }
+
+// TestContractMessagesAndValidate checks the message objects the mock accepts (textV2 with
+// mentions and emoji, flex, sticker, image; REFERENCE.md §15) against their schemas in LINE's
+// OpenAPI file, and the validate endpoint's answers against the spec: 200 (declared without
+// a body; LINE's reference says {}) and the error bodies of both families.
+func TestContractMessagesAndValidate(t *testing.T) {
+	messaging := loadSpec(t, "messaging-api.yml")
+	s, ts, _ := newTestServer(t, nil)
+	schema := func(name string) *openapi3.Schema {
+		t.Helper()
+		ref := messaging.doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil {
+			t.Fatalf("no schema %s in LINE's spec", name)
+		}
+		return ref.Value
+	}
+	conforms := func(what, name string, raw []byte) {
+		t.Helper()
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if err := schema(name).VisitJSON(v, openapi3.MultiErrors()); err != nil {
+			t.Errorf("%s %s does not match %s: %v", what, raw, name, err)
+		}
+	}
+	// LINE's schemas declare the subtypes by discriminator without oneOf, so each object is
+	// checked against its own type's schema, down to the substitution and the container.
+	byType := map[string]string{"textV2": "TextMessageV2", "flex": "FlexMessage", "sticker": "StickerMessage", "image": "ImageMessage", "text": "TextMessage"}
+	accepted := []string{
+		textV2("{all} {oncall} {fire}", `{"all":`+mentionAll+`,"oncall":`+mentionUser(DemoUserAiko)+`,"fire":`+emojiEntry+`}`),
+		flexMessage(statusCard),
+		`{"type":"sticker","packageId":"446","stickerId":"1988"}`,
+		`{"type":"image","originalContentUrl":"https://example.com/a.jpg","previewImageUrl":"https://example.com/a-p.jpg"}`,
+		`{"type":"text","text":"plain"}`,
+	}
+	body := validateMessages(accepted...)
+	conforms("validate body", "ValidateMessageRequest", []byte(body))
+	conforms("push body", "PushMessageRequest", []byte(strings.Replace(pushMessages(DemoGroupOps, accepted...), `,"customAggregationUnits":null`, "", 1)))
+	for _, obj := range accepted {
+		var m struct {
+			Type         string                     `json:"type"`
+			Substitution map[string]json.RawMessage `json:"substitution"`
+			Contents     json.RawMessage            `json:"contents"`
+		}
+		if err := json.Unmarshal([]byte(obj), &m); err != nil {
+			t.Fatal(err)
+		}
+		conforms(m.Type+" message", byType[m.Type], []byte(obj))
+		for k, sub := range m.Substitution {
+			var entry struct {
+				Type      string          `json:"type"`
+				Mentionee json.RawMessage `json:"mentionee"`
+			}
+			_ = json.Unmarshal(sub, &entry)
+			if entry.Type == "emoji" {
+				conforms("substitution "+k, "EmojiSubstitutionObject", sub)
+				continue
+			}
+			conforms("substitution "+k, "MentionSubstitutionObject", sub)
+			target := "AllMentionTarget"
+			if strings.Contains(string(entry.Mentionee), `"user"`) {
+				target = "UserMentionTarget"
+			}
+			conforms("mentionee "+k, target, entry.Mentionee)
+		}
+		if m.Contents != nil {
+			conforms("flex container", "FlexBubble", m.Contents)
+		}
+	}
+
+	req := httptest.NewRequest("POST", validatePath, strings.NewReader(body))
+	messaging.validateSuccess(t, req, callBody(t, ts, "POST", validatePath, jsonHeader, body))
+	push := callBody(t, ts, "POST", pushPath, jsonHeader, pushMessages(DemoGroupOps, accepted...))
+	messaging.validateSuccess(t, httptest.NewRequest("POST", pushPath, nil), push)
+	cases := 2
+	for _, c := range []struct {
+		name, path, body string
+		header           map[string]string
+	}{
+		{"schema family", validatePath, `{"messages":[]}`, jsonHeader},
+		{"textV2 family", validatePath, validateMessages(textV2("{!owe}", "")), jsonHeader},
+		{"flex family", validatePath, validateMessages(flexMessage(`{"type":"bubble"}`)), jsonHeader},
+		{"retry key", validatePath, body, withKey("123e4567-e89b-12d3-a456-426614174000")},
+		{"mention of a stranger", pushPath, pushMessages(DemoGroupOps, textV2("{u}", `{"u":`+mentionUser(DemoUserEmi)+`}`)), jsonHeader},
+	} {
+		a := callBody(t, ts, "POST", c.path, c.header, c.body)
+		if a.status != 400 {
+			t.Errorf("%s: %d %s, want 400", c.name, a.status, a.body)
+		}
+		messaging.validateError(t, c.name, a.body)
+		cases++
+	}
+	if n := len(s.PushedMessages()); n != 1 {
+		t.Errorf("%d pushed, want 1", n)
+	}
+	t.Logf("message and validate contract cases: %d", cases)
+}

@@ -56,6 +56,11 @@ func (s *Server) PushedMessages() []PushedMessage {
 	for i, p := range s.world.msg.pushed {
 		p.Texts = slices.Clone(p.Texts)
 		p.SentMessageIDs = slices.Clone(p.SentMessageIDs)
+		p.Mentions = slices.Clone(p.Mentions)
+		p.Messages = slices.Clone(p.Messages)
+		for j := range p.Messages {
+			p.Messages[j] = slices.Clone(p.Messages[j])
+		}
 		out[i] = p
 	}
 	return out

@@ -1,7 +1,8 @@
 // Package linemock is a mock of the LINE Messaging API endpoints the provider uses: the
 // group, room and bot-info endpoints (REFERENCE.md §6–§8), the stateless token endpoint
-// (§9), and push with the message quota (§14). Tests start it in-process with httptest; internal/cmd/linemock serves it for the
-// demo and scripts.
+// (§9), push with the message quota (§14), and the message objects push and validate check,
+// text message v2 and Flex included (§15). Tests start it in-process with httptest;
+// internal/cmd/linemock serves it for the demo and scripts.
 //
 // It follows REFERENCE.md, LINE's behaviour as LINE's reference documents it (each fact
 // with its source URL at LINE), and
@@ -25,6 +26,7 @@
 //	POST /v2/bot/message/push
 //	GET  /v2/bot/message/quota
 //	GET  /v2/bot/message/quota/consumption
+//	POST /v2/bot/message/validate/push
 //
 // # Check order
 //
@@ -136,24 +138,62 @@
 //  4. Schema errors, all together → 400 "The request body has N error(s)" with details
 //     {message, property}: 'to' empty or missing ("May not be empty"/"to"); not 1–5
 //     messages ("Size must be between 1 and 5"/"messages"); a message without type, or
-//     with empty text ("May not be empty"/"messages[i].type" or ".text"); text over 5,000
-//     UTF-16 code units ("Length must be between 0 and 5000"/"messages[i].text"); a type
-//     other than "text" ("Only text messages are supported by the mock LINE API", choice:
-//     the mock serves text only). Unknown fields are ignored; notificationDisabled and
-//     customAggregationUnits may be null (the SDK sends null), and units are ignored.
-//  5. A recipient that cannot be reached → 400 "Failed to send messages": an unknown user,
+//     without a required property of its type, or with one empty ("May not be
+//     empty"/"messages[i].type", ".text", ".altText" …); a type LINE does not have ("Must be
+//     one of the following values: [text, textV2, …]"); a text over 5,000 UTF-16 code units
+//     ("Length must be between 0 and 5000"/"messages[i].text"), an altText over 1,500. Unknown
+//     fields are ignored; notificationDisabled and customAggregationUnits may be null (the
+//     SDK sends null), and units are ignored.
+//  5. A content problem inside one message (the first such message) → 400 "A message
+//     (messages[i]) in the request body is invalid" with its details: textV2 placeholders and
+//     substitution (property relative to the message: "text", "substitution.KEY.type" …),
+//     Flex structure (a JSON pointer into the container: "/footer/contents/2"). See
+//     "Message objects" below.
+//  6. A recipient that cannot be reached → 400 "Failed to send messages": an unknown user,
 //     the bot itself, or a group or room that is unknown or that the bot is not in.
-//  6. Usage + the push's charge over the month's limit → 429 "You have reached your monthly
+//  7. A mention the chat cannot take → 400 "Failed to send messages" (choice): a textV2 that
+//     mentions anyone pushed to a user, or that mentions a user who is not a member of the
+//     group or room (the bot's own ID included).
+//  8. Usage + the push's charge over the month's limit → 429 "You have reached your monthly
 //     limit." The charge is per person, not per message object: a chat's members/count
 //     (the bot excluded), or 1 for a user. The mock does not model blocked users or friends.
-//  7. Sent: 200 {"sentMessages":[{"id":"<18 digits>","quoteToken":"…"}, …]}, one per
-//     message, in order. The push is recorded (PushedMessages) and charged.
+//  9. Sent: 200 {"sentMessages":[{"id":"<18 digits>","quoteToken":"…"}, …]}, one per
+//     message, in order; a quote token only for text, textV2, sticker, image, video,
+//     template and flex messages. The push is recorded (PushedMessages: the objects as
+//     received, what the chat shows of each, who is mentioned) and charged.
 //
 // GET /v2/bot/message/quota answers {"type":"none"} (the default: no limit) or
 // {"type":"limited","value":n}; GET /v2/bot/message/quota/consumption answers
 // {"totalUsage":n}. The usage starts from 0 when the mock's clock enters a new calendar month
 // in Japan time (UTC+9; choice). Neither the quota nor the usage nor the pushed messages are
 // part of Snapshot.
+//
+// # Message objects (REFERENCE.md §15)
+//
+// Every message type of LINE's OpenAPI file is accepted with its required properties. The
+// content checks, all the mock's choices where LINE is silent:
+//
+//   - textV2: "{{" and "}}" are literal braces wherever they start; any other "{" opens a
+//     placeholder that the next "}" closes. Details, in order: more than 100 substitution
+//     entries ("Size must be between 0 and 100"/"substitution"); each entry by key (type
+//     mention or emoji; a mentionee of type user with a userId of U + 32 lowercase hex
+//     digits, or all; an emoji with productId and emojiId); each key not matching
+//     ^[a-zA-Z0-9_]{1,20}$ (LINE's observed detail, property "text"); an unpaired "{" or "}";
+//     then each undefined key, and more than 20 mention or 20 emoji placeholders (a key used
+//     twice counts twice). An unused entry is accepted and mentions no one. Mentions'
+//     membership is checked on push only (step 7 above), never on validate.
+//   - flex: the container is a bubble, or a carousel of 1 to 12 bubbles; a bubble has at
+//     least one block ("At least one block must be specified"); header, body and footer are
+//     boxes, the hero a box, image or video; a box has a layout and a contents array; every
+//     component has a type of LINE's OpenAPI file (a spacer does not). Anything else is
+//     "invalid property" at a JSON pointer relative to the container, for the first problem
+//     in document order.
+//
+// POST /v2/bot/message/validate/push checks "messages" as push does (steps 3–5), ignores the
+// other properties, and answers 200 {}: nothing is sent, charged or recorded as pushed, and
+// nothing that depends on a recipient is checked. A null body or no messages is "Size must
+// be between 1 and 5". X-Line-Retry-Key gets the 400 of the endpoints that do not take it.
+// It has its own rate-limit bucket and takes faults by its own name.
 //
 // # Time
 //
@@ -241,9 +281,9 @@
 //	GET    /_mock/quota                           {"limit":n,"used":n} (limit -1 = no limit)
 //	PUT    /_mock/quota                           SetMessageQuota and/or SetMessageUsage, body
 //	                                              {"limit":n,"used":n} (either optional) → same as GET
-//	GET    /_mock/messages                        PushedMessages: {"messages":[{"to","texts",
-//	                                              "notificationDisabled","retryKey","requestId",
-//	                                              "sentMessageIds","charged","time"}, …]}
+//	GET    /_mock/messages                        PushedMessages: {"messages":[{"to","texts","messages",
+//	                                              "mentions","notificationDisabled","retryKey",
+//	                                              "requestId","sentMessageIds","charged","time"}, …]}
 //	DELETE /_mock/messages                        ResetPushed → {} (usage and retry keys stay)
 //
 // {endpoint} is "*" or an endpoint name, path-escaped: GET%20/v2/bot/info, or

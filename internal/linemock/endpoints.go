@@ -23,6 +23,7 @@ const (
 	EndpointPushMessage             = "POST /v2/bot/message/push"
 	EndpointMessageQuota            = "GET /v2/bot/message/quota"
 	EndpointMessageQuotaConsumption = "GET /v2/bot/message/quota/consumption"
+	EndpointValidatePush            = "POST /v2/bot/message/validate/push"
 
 	// AllEndpoints, given to SetFault, applies a fault to every endpoint above.
 	AllEndpoints = "*"
@@ -45,7 +46,7 @@ type endpoint struct {
 var groupKind = chatKind{param: "groupId", valid: isGroupID, group: true}
 var roomKind = chatKind{param: "roomId", valid: isRoomID}
 
-// endpoints lists every endpoint in a fixed order (the order of REFERENCE.md §6–§9, then §14).
+// endpoints lists every endpoint in a fixed order (the order of REFERENCE.md §6–§9, then §14 and §15).
 var endpoints = []endpoint{
 	{name: EndpointGroupSummary, handle: (*Server).groupSummary},
 	{name: EndpointGroupMemberCount, handle: groupKind.memberCount},
@@ -61,6 +62,7 @@ var endpoints = []endpoint{
 	{name: EndpointPushMessage, handle: (*Server).pushMessage},
 	{name: EndpointMessageQuota, handle: (*Server).messageQuota},
 	{name: EndpointMessageQuotaConsumption, handle: (*Server).messageQuotaConsumption},
+	{name: EndpointValidatePush, handle: (*Server).validatePush},
 }
 
 func init() {

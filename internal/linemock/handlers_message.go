@@ -40,11 +40,9 @@ const (
 	detailMayNotBeEmpty    = "May not be empty"
 	detailMessagesSize     = "Size must be between 1 and 5"
 	detailTextLength       = "Length must be between 0 and 5000"
-	detailUnsupportedType  = "Only text messages are supported by the mock LINE API" // choice
 	headerAcceptedRequest  = "X-Line-Accepted-Request-Id"
 	headerRetryKey         = "X-Line-Retry-Key"
 	headerRequestID        = "X-Line-Request-Id"
-	messageTypeText        = "text"
 	quotaTypeNone          = "none"
 	quotaTypeLimited       = "limited"
 	propertyInvalidPattern = "The property, '%s', in the request body is invalid (line: -, column: -)"
@@ -57,8 +55,16 @@ func msgBodyErrors(n int) string { return fmt.Sprintf("The request body has %d e
 type PushedMessage struct {
 	// To is the recipient: a user, group or room ID.
 	To string `json:"to"`
-	// Texts are the text of each message object, in order.
-	Texts                []string `json:"texts"`
+	// Texts are what the chat shows of each message object, in order: a text message's
+	// text; a textV2 text with its braces unescaped, "@" and the display name for each
+	// mentioned user, "@All", and "(emoji)" for each LINE emoji; the alt text of a flex,
+	// template or imagemap message; "(sticker)", "(image)" … for the others.
+	Texts []string `json:"texts"`
+	// Messages are the message objects exactly as received.
+	Messages []json.RawMessage `json:"messages"`
+	// Mentions are who the textV2 messages mention, in order of first use: user IDs, and
+	// "all" for @All; empty without mentions.
+	Mentions             []string `json:"mentions"`
 	NotificationDisabled bool     `json:"notificationDisabled"`
 	// RetryKey is the X-Line-Retry-Key header ("" when absent or empty).
 	RetryKey string `json:"retryKey,omitempty"`
@@ -129,90 +135,58 @@ func (m *messaging) rollMonth(now time.Time) {
 // pushRequest is a push body that passed every check.
 type pushRequest struct {
 	to                   string
-	texts                []string
+	messages             []messageObject
 	notificationDisabled bool
 }
 
-// parsePush checks a push body. It returns the request, or the status and body to answer.
+// parsePush checks a push body. It returns the request, or the body of the 400 to answer.
 func parsePush(data []byte) (pushRequest, *errorWithDetails) {
-	var top map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&top); err != nil || top == nil || dec.More() {
-		return pushRequest{}, &errorWithDetails{Message: msgBodyNotJSON}
-	}
-	invalid := func(property string) *errorWithDetails {
-		return &errorWithDetails{Message: fmt.Sprintf(propertyInvalidPattern, property)}
+	top, bad := decodeTop(data)
+	if bad != nil {
+		return pushRequest{}, bad
 	}
 	var req pushRequest
 	if !decodeOptional(top["to"], &req.to) {
-		return req, invalid("to")
+		return req, propertyInvalid("to")
 	}
-	var messages []json.RawMessage
-	if !decodeOptional(top["messages"], &messages) {
-		return req, invalid("messages")
+	msgs, bad := decodeMessages(top["messages"])
+	if bad != nil {
+		return req, bad
 	}
 	if !decodeOptional(top["notificationDisabled"], &req.notificationDisabled) {
-		return req, invalid("notificationDisabled")
+		return req, propertyInvalid("notificationDisabled")
 	}
 	var units []string // accepted and ignored: the mock models no aggregation units
 	if !decodeOptional(top["customAggregationUnits"], &units) {
-		return req, invalid("customAggregationUnits")
-	}
-	type textObject struct {
-		Type *string `json:"type"`
-		Text *string `json:"text"`
-	}
-	objects := make([]textObject, len(messages))
-	for i, raw := range messages {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-			return req, invalid(fmt.Sprintf("messages[%d]", i))
-		}
-		for _, field := range []struct {
-			name string
-			dst  **string
-		}{{"type", &objects[i].Type}, {"text", &objects[i].Text}} {
-			if v, ok := obj[field.name]; ok && string(v) != "null" {
-				var str string
-				if json.Unmarshal(v, &str) != nil {
-					return req, invalid(fmt.Sprintf("messages[%d].%s", i, field.name))
-				}
-				*field.dst = &str
-			}
-		}
+		return req, propertyInvalid("customAggregationUnits")
 	}
 	// A 'to' that is present but not an ID fails on its own, like LINE's.
 	if req.to != "" && !isUserID(req.to) && !isGroupID(req.to) && !isRoomID(req.to) {
-		return req, invalid("to")
+		return req, propertyInvalid("to")
 	}
 	var details []errorDetail
 	if req.to == "" {
 		details = append(details, errorDetail{detailMayNotBeEmpty, "to"})
 	}
-	if len(messages) < 1 || len(messages) > maxPushMessages {
-		details = append(details, errorDetail{detailMessagesSize, "messages"})
-	}
-	for i, obj := range objects {
-		switch {
-		case obj.Type == nil || *obj.Type == "":
-			details = append(details, errorDetail{detailMayNotBeEmpty, fmt.Sprintf("messages[%d].type", i)})
-			continue
-		case *obj.Type != messageTypeText:
-			details = append(details, errorDetail{detailUnsupportedType, fmt.Sprintf("messages[%d].type", i)})
-			continue
-		case obj.Text == nil || *obj.Text == "":
-			details = append(details, errorDetail{detailMayNotBeEmpty, fmt.Sprintf("messages[%d].text", i)})
-			continue
-		case utf16Len(*obj.Text) > maxTextUTF16:
-			details = append(details, errorDetail{detailTextLength, fmt.Sprintf("messages[%d].text", i)})
-			continue
-		}
-		req.texts = append(req.texts, *obj.Text)
-	}
+	details = append(details, schemaDetails(msgs)...)
 	if len(details) > 0 {
 		return req, &errorWithDetails{Message: msgBodyErrors(len(details)), Details: details}
 	}
+	if bad := contentError(msgs); bad != nil {
+		return req, bad
+	}
+	req.messages = msgs
 	return req, nil
+}
+
+// decodeTop reads a body that must be one JSON object.
+func decodeTop(data []byte) (map[string]json.RawMessage, *errorWithDetails) {
+	var top map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&top); err != nil || top == nil || dec.More() {
+		return nil, &errorWithDetails{Message: msgBodyNotJSON}
+	}
+	return top, nil
 }
 
 // decodeOptional decodes raw into dst unless it is absent or null. It reports false when
@@ -268,8 +242,8 @@ func isHexUUID(s string) bool {
 
 // pushMessage serves POST /v2/bot/message/push. Order, after auth and the rate limit:
 // malformed retry key → retry key already accepted (409) → unparseable body or a property
-// of the wrong type → 'to' not an ID → schema errors together → recipient not reachable
-// → monthly limit → sent.
+// of the wrong type → 'to' not an ID → schema errors together → a content problem in one
+// message → recipient not reachable → a mention the chat cannot take → monthly limit → sent.
 func (s *Server) pushMessage(w http.ResponseWriter, r *http.Request) {
 	key, ok := retryKeyOf(r)
 	if !ok {
@@ -305,7 +279,7 @@ func (s *Server) pushMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	charge, reachable := s.world.recipients(req.to)
-	if !reachable {
+	if !reachable || !mentionsReachable(req.messages, s.world.chats[req.to]) {
 		writeError(w, http.StatusBadRequest, msgFailedToSend)
 		return
 	}
@@ -315,16 +289,32 @@ func (s *Server) pushMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m.usage += charge
-	sent := make([]sentMessage, len(req.texts))
-	ids := make([]string, len(req.texts))
-	for i := range sent {
+	n := len(req.messages)
+	sent, ids := make([]sentMessage, n), make([]string, n)
+	texts, objects, mentions := make([]string, n), make([]json.RawMessage, n), []string{}
+	for i := range req.messages {
+		msg := &req.messages[i]
 		ids[i] = strconv.FormatUint(m.nextSentID, 10)
 		m.nextSentID++
-		sent[i] = sentMessage{ID: ids[i], QuoteToken: newQuoteToken()}
+		sent[i] = sentMessage{ID: ids[i]}
+		if slices.Contains(quotableTypes, msg.typ) {
+			sent[i].QuoteToken = newQuoteToken()
+		}
+		texts[i], objects[i] = msg.shown, slices.Clone(msg.raw)
+		if msg.typ == "textV2" {
+			texts[i] = msg.render(s.world.users)
+			for _, who := range msg.mentionees() {
+				if !slices.Contains(mentions, who) {
+					mentions = append(mentions, who)
+				}
+			}
+		}
 	}
 	m.pushed = append(m.pushed, PushedMessage{
 		To:                   req.to,
-		Texts:                req.texts,
+		Texts:                texts,
+		Messages:             objects,
+		Mentions:             mentions,
 		NotificationDisabled: req.notificationDisabled,
 		RetryKey:             key,
 		RequestID:            requestID,
@@ -337,6 +327,45 @@ func (s *Server) pushMessage(w http.ResponseWriter, r *http.Request) {
 		m.retryKeys[key] = acceptedPush{requestID: requestID, sent: sent, at: now}
 	}
 	writeJSON(w, http.StatusOK, pushResponse{SentMessages: sent})
+}
+
+// validatePush serves POST /v2/bot/message/validate/push (REFERENCE.md §15.3): the message
+// objects are checked as push checks them, and nothing is sent, charged or recorded as
+// pushed. There is no recipient, so nothing that depends on one is checked: not the chat,
+// not the mentions' membership, not the quota. Properties other than "messages" are
+// ignored (choice). X-Line-Retry-Key was refused before (serveEndpoint), with the other
+// endpoints that do not take it.
+func (s *Server) validatePush(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPushBodyBytes))
+	bad := &errorWithDetails{Message: msgBodyNotJSON}
+	if err == nil {
+		bad = parseValidate(data)
+	}
+	if bad != nil {
+		writeJSON(w, http.StatusBadRequest, bad)
+		return
+	}
+	writeJSON(w, http.StatusOK, emptyObject{})
+}
+
+// parseValidate checks a validate body, returning the 400 to answer or nil. A body that is
+// JSON null (what the Go SDK sends for a nil request) counts as no messages (choice).
+func parseValidate(data []byte) *errorWithDetails {
+	var top map[string]json.RawMessage
+	if string(bytes.TrimSpace(data)) != "null" {
+		var bad *errorWithDetails
+		if top, bad = decodeTop(data); bad != nil {
+			return bad
+		}
+	}
+	msgs, bad := decodeMessages(top["messages"])
+	if bad != nil {
+		return bad
+	}
+	if details := schemaDetails(msgs); len(details) > 0 {
+		return &errorWithDetails{Message: msgBodyErrors(len(details)), Details: details}
+	}
+	return contentError(msgs)
 }
 
 // forgetExpiredKeys drops retry keys older than 24 hours, so the map cannot grow without

@@ -134,7 +134,7 @@ func TestPushErrors(t *testing.T) {
 		// "\r\n" counts 2: 4999 + 2.
 		{"4999 plus CRLF", pushBody(DemoGroupOps, long+"\r\n"), "", []errorDetail{{detailTextLength, "messages[0].text"}}},
 		{"no type", `{"to":"` + DemoGroupOps + `","messages":[{"text":"x"}]}`, "", []errorDetail{{detailMayNotBeEmpty, "messages[0].type"}}},
-		{"a sticker", `{"to":"` + DemoGroupOps + `","messages":[{"type":"sticker","packageId":"1","stickerId":"1"}]}`, "", []errorDetail{{detailUnsupportedType, "messages[0].type"}}},
+		{"an unknown type", `{"to":"` + DemoGroupOps + `","messages":[{"type":"poll","text":"x"}]}`, "", []errorDetail{{msgTypeOneOf, "messages[0].type"}}},
 		{"every error at once", `{"to":"","messages":[{"type":"text","text":""},{"type":"text"}]}`, "",
 			[]errorDetail{{detailMayNotBeEmpty, "to"}, {detailMayNotBeEmpty, "messages[0].text"}, {detailMayNotBeEmpty, "messages[1].text"}}},
 		{"unknown user", pushBody("U"+strings.Repeat("9", 32), "x"), msgFailedToSend, nil},

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 
 	actiontimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
@@ -22,10 +25,14 @@ import (
 var (
 	_ action.ActionWithConfigure        = (*pushMessageAction)(nil)
 	_ action.ActionWithConfigValidators = (*pushMessageAction)(nil)
+	_ action.ActionWithValidateConfig   = (*pushMessageAction)(nil)
+	_ action.ActionWithModifyPlan       = (*pushMessageAction)(nil)
 )
 
-// pushMessageAction sends one text message to a group or room when Terraform invokes it: on a
-// resource's lifecycle event (action_trigger) or with terraform apply -invoke.
+// pushMessageAction sends a message to a group or room when Terraform invokes it: on a
+// resource's lifecycle event (action_trigger) or with terraform apply -invoke. Its plan checks
+// the message, first by itself and then with LINE's validate endpoint
+// (action_push_message_plan.go).
 type pushMessageAction struct {
 	data *providerData
 }
@@ -38,10 +45,12 @@ func (a *pushMessageAction) Metadata(_ context.Context, req action.MetadataReque
 
 func (a *pushMessageAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Pushes a text message to a group chat or multi-person chat that the bot is in, when " +
-			"Terraform invokes the action: on a resource's lifecycle event (`action_trigger`) or with " +
-			"`terraform apply -invoke`. Needs Terraform 1.14 or later. Every push counts against the channel's " +
-			"monthly message quota, once per member of the chat (see `line_message_quota`).",
+		MarkdownDescription: "Pushes a message to a group chat or multi-person chat that the bot is in, when Terraform " +
+			"invokes the action: on a resource's lifecycle event (`action_trigger`) or with `terraform apply -invoke`. " +
+			"The message is a text, a text that mentions members or everyone (`mentions`), or any LINE message " +
+			"objects such as a Flex status card (`messages_json`). The plan checks the message, first by itself and " +
+			"then with LINE's validate endpoint, which sends nothing. Needs Terraform 1.14 or later. Every push " +
+			"counts against the channel's monthly message quota, once per member of the chat (see `line_message_quota`).",
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{
 				Optional:            true,
@@ -54,20 +63,53 @@ func (a *pushMessageAction) Schema(ctx context.Context, _ action.SchemaRequest, 
 				Validators:          []validator.String{roomKind.idValidator()},
 			},
 			"text": schema.StringAttribute{
-				Required: true,
+				Optional: true,
 				MarkdownDescription: "The message: 1 to 5,000 characters as LINE counts them, in UTF-16 code units, so " +
-					"that most emoji count 2 and a line break `\\r\\n` counts 2.",
+					"that most emoji count 2 and a line break `\\r\\n` counts 2. Without `mentions` it is sent as a " +
+					"plain text message, braces as written. With `mentions` it is a LINE text message v2: each `{key}` " +
+					"shows the mention of that key, and `{{` and `}}` show a literal brace. Exactly one of `text` and " +
+					"`messages_json` is required.",
 				Validators: []validator.String{textLengthValidator{}},
+			},
+			"mentions": schema.MapAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "The mentions that `text` shows, by placeholder key: each key (1 to 20 letters, " +
+					"digits and underscores) maps to `\"all\"`, which mentions everyone in the chat (shown as @All), " +
+					"or to a user ID (`U` followed by 32 lowercase hexadecimal digits) of a member of the chat. Every " +
+					"`{key}` in `text` needs a mention and every mention must be used; a message holds at most 20 " +
+					"mentions, each use of a placeholder counting once. LINE refuses the push, and nothing is sent, " +
+					"when a mentioned user (or the bot) is not in the chat. Null or empty: `text` is a plain text message.",
+				Validators: []validator.Map{mentionsValidator{}},
+			},
+			"messages_json": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "LINE message objects sent as written, instead of `text`: a JSON array of 1 to 5 " +
+					"objects, each with a `type` such as `\"flex\"`, `\"sticker\"`, `\"image\"` or `\"textV2\"`, as LINE's " +
+					"Messaging API reference describes them. Build it with `jsonencode`. Exactly one of `text` and " +
+					"`messages_json` is required.",
+				Validators: []validator.String{messagesJSONValidator{}},
 			},
 			"notification_disabled": schema.BoolAttribute{
 				Optional: true,
 				MarkdownDescription: "Whether to deliver the message without a push notification on the members' " +
 					"devices. Defaults to `false`.",
 			},
+			"retry_key": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A UUID sent as LINE's `X-Line-Retry-Key` on every attempt of this invocation. " +
+					"LINE accepts one push per key for 24 hours after the first: an invocation with a key LINE " +
+					"already accepted sends nothing and succeeds, saying that the message was already delivered. " +
+					"Derive it from what identifies the event, such as a CI run ID with `uuidv5`, so that a re-run " +
+					"does not post twice. Omitted: each invocation draws a fresh key, so its own retries post once " +
+					"but every invocation posts.",
+				Validators: []validator.String{retryKeyValidator{}},
+			},
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": actiontimeouts.BlockWithOpts(ctx, actiontimeouts.Opts{
-				InvokeDescription: timeoutDescription("push"),
+				InvokeDescription: timeoutDescription("push") + " The plan's check of the message with LINE has " +
+					"the same limit.",
 			}),
 		},
 	}
@@ -76,6 +118,8 @@ func (a *pushMessageAction) Schema(ctx context.Context, _ action.SchemaRequest, 
 func (a *pushMessageAction) ConfigValidators(context.Context) []action.ConfigValidator {
 	return []action.ConfigValidator{
 		actionvalidator.ExactlyOneOf(path.MatchRoot("group_id"), path.MatchRoot("room_id")),
+		actionvalidator.ExactlyOneOf(path.MatchRoot("text"), path.MatchRoot("messages_json")),
+		actionvalidator.Conflicting(path.MatchRoot("mentions"), path.MatchRoot("messages_json")),
 	}
 }
 
@@ -83,22 +127,58 @@ type pushMessageModel struct {
 	GroupID              types.String         `tfsdk:"group_id"`
 	RoomID               types.String         `tfsdk:"room_id"`
 	Text                 types.String         `tfsdk:"text"`
+	Mentions             types.Map            `tfsdk:"mentions"`
+	MessagesJSON         types.String         `tfsdk:"messages_json"`
 	NotificationDisabled types.Bool           `tfsdk:"notification_disabled"`
+	RetryKey             types.String         `tfsdk:"retry_key"`
 	Timeouts             actiontimeouts.Value `tfsdk:"timeouts"`
+}
+
+// push is the model's message as the client sends it. known is false while any part of the
+// message is unknown (at plan); the chat and retry key are left out then too.
+func (m pushMessageModel) push(ctx context.Context) (p lineclient.Push, known bool, diags diag.Diagnostics) {
+	if m.Text.IsUnknown() || m.MessagesJSON.IsUnknown() || m.Mentions.IsUnknown() {
+		return p, false, nil
+	}
+	for _, v := range m.Mentions.Elements() {
+		if v.IsUnknown() {
+			return p, false, nil
+		}
+	}
+	p.Text = m.Text.ValueString()
+	if !m.Mentions.IsNull() {
+		diags.Append(m.Mentions.ElementsAs(ctx, &p.Mentions, false)...)
+	}
+	if !m.MessagesJSON.IsNull() {
+		msgs, err := lineclient.ParseMessages(m.MessagesJSON.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("messages_json"), "Invalid message objects", "Attribute messages_json "+err.Error()+".")
+		}
+		p.Messages = msgs
+	}
+	if !m.GroupID.IsUnknown() && !m.RoomID.IsUnknown() {
+		p.Chat = chatOf(m.GroupID, m.RoomID)
+	}
+	p.NotificationDisabled = m.NotificationDisabled.ValueBool() // null is false
+	p.RetryKey = m.RetryKey.ValueString()
+	return p, true, diags
 }
 
 func (a *pushMessageAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// Invoke makes one push. Its retries share one retry key, so a push whose answer was lost
-// is delivered once; a second invocation is a new push with a new key.
+// Invoke makes one push. Its retries share one retry key, so a push whose answer was lost is
+// delivered once. A second invocation is a new push with a new key, unless retry_key gives
+// the same key: LINE then answers 409 and nothing is sent again.
 func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m pushMessageModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() || notConfigured(&resp.Diagnostics, a.data) {
 		return
 	}
+	push, _, diags := m.push(ctx)
+	resp.Diagnostics.Append(diags...)
 	limit, diags := m.Timeouts.Invoke(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -108,29 +188,87 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
 
-	chat := chatOf(m.GroupID, m.RoomID)
+	chat := push.Chat
 	resp.SendProgress(action.InvokeProgressEvent{Message: "Pushing to " + chat.String() + "…"})
-	res, err := a.data.client.Push(ctx, lineclient.Push{
-		Chat:                 chat,
-		Text:                 m.Text.ValueString(),
-		NotificationDisabled: m.NotificationDisabled.ValueBool(), // null is false
-	})
+	res, err := a.data.client.Push(ctx, push)
 	if err != nil {
-		addPushError(&resp.Diagnostics, a.data, chat, dl.explain(err))
+		err = dl.explain(err)
+		switch mentioned := mentionedUsers(push); {
+		case len(mentioned) > 0 && lineclient.IsNotInChat(err):
+			addMentionRefusedError(&resp.Diagnostics, chat, mentioned, err)
+		case push.RetryKey != "" && outcomeUnknown(err):
+			addUnknownOutcomeWithRetryKey(&resp.Diagnostics, a.data, chat, push.RetryKey, err)
+		default:
+			addPushError(&resp.Diagnostics, a.data, chat, err)
+		}
 		return
 	}
 	fields := map[string]any{
 		"chat_id": chat.ID, "retry_key": res.RetryKey, "request_id": res.RequestID,
 		"accepted_request_id": res.AcceptedRequestID, "message_ids": res.MessageIDs,
 	}
-	if res.AlreadyAccepted {
+	switch {
+	case res.AlreadyAccepted && push.RetryKey != "":
+		tflog.Info(ctx, "LINE had already accepted a push with this retry key: nothing was sent again", fields)
+		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Already delivered: LINE had accepted a push "+
+			"with retry key %s (request ID %s), so nothing was sent again", res.RetryKey, res.AcceptedRequestID)})
+	case res.AlreadyAccepted:
 		tflog.Info(ctx, "LINE had already accepted this push: an earlier attempt was delivered and its answer lost", fields)
 		resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(
 			"Delivered once, request ID %s (a retry found that LINE had already accepted the push)", res.AcceptedRequestID)})
-		return
+	default:
+		tflog.Info(ctx, "Pushed a message", fields)
+		resp.SendProgress(action.InvokeProgressEvent{Message: "Delivered, request ID " + res.RequestID})
 	}
-	tflog.Info(ctx, "Pushed a message", fields)
-	resp.SendProgress(action.InvokeProgressEvent{Message: "Delivered, request ID " + res.RequestID})
+}
+
+// mentionedUsers lists the users a push mentions: in mentions, or in message objects.
+func mentionedUsers(p lineclient.Push) []string {
+	var users []string
+	for _, key := range slices.Sorted(maps.Keys(p.Mentions)) {
+		if target := p.Mentions[key]; target != lineclient.MentionAll && !slices.Contains(users, target) {
+			users = append(users, target)
+		}
+	}
+	return append(users, lineclient.MentionedUsers(p.Messages)...)
+}
+
+// addMentionRefusedError explains LINE's 400 "Failed to send messages" for a push that
+// mentions users: LINE gives the same answer when a mentioned user is not in the chat as
+// when the bot is not, and checks mentions only when sending, so the plan could not tell.
+func addMentionRefusedError(diags *diag.Diagnostics, chat lineclient.Chat, users []string, err error) {
+	kind := kindOf(chat)
+	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String()+": a mentioned user, or the bot, is not in it",
+		err, "LINE answers 400 \"Failed to send messages\" when the message mentions a user who is not a member of the "+
+			kind.noun+", and when the bot is not in it; its validate endpoint cannot check either, so the plan passed. "+
+			"Nothing was sent. The message mentions "+strings.Join(users, ", ")+": check that each is a member of the "+
+			chat.String()+" (the line_"+string(kind.chatType)+"_member_profile data source reads one member, and "+
+			"answers 404 for someone who is not), and that the bot is in it (the line_bot_membership data source).")
+}
+
+// outcomeUnknown reports a failed push that LINE may have carried out: a server error, or no
+// final answer (except a request still queued in the client, which never went out).
+func outcomeUnknown(err error) bool {
+	var (
+		apiErr *lineclient.APIError
+		reqErr *lineclient.RequestError
+	)
+	return errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusInternalServerError ||
+		errors.As(err, &reqErr) && !reqErr.Queued
+}
+
+// addUnknownOutcomeWithRetryKey explains a push that may have gone out when retry_key is set:
+// unlike a fresh key, the same key makes running again safe for 24 hours.
+func addUnknownOutcomeWithRetryKey(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, key string, err error) {
+	advice := adviceFor(data, err)
+	if advice != "" {
+		advice += " "
+	}
+	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String(), err, advice+"The message may have "+
+		"been delivered: every attempt carried retry_key "+key+" as X-Line-Retry-Key, so it was posted at most once. "+
+		"LINE remembers a key for 24 hours from the first request that used it: running the action again with the same "+
+		"retry_key "+
+		"sends the message if LINE did not accept it, and nothing if it did.")
 }
 
 // addPushError explains a failed push: what LINE's answer means for a push, and whether the

@@ -166,7 +166,7 @@ resource "terraform_data" "x" {
 		{`room_id = "Rnot-an-id"` + "\ntext = \"x\"", `(?s)Attribute room_id must be "R" followed by 32 lowercase hexadecimal digits`},
 		{group + "\ntext = \"\"", `(?s)Attribute text must be 1 to 5,000 characters.*got an empty text`},
 		{group + "\ntext = \"" + strings.Repeat("🚀", 2501) + "\"", `(?s)Attribute text must be 1 to 5,000 characters.*got 5002`},
-		{group, `(?s)The argument "text" is required`},
+		{group, `(?s)Exactly one of these attributes must be configured: \[text,messages_json\]`},
 		{group + "\ntext = \"x\"\ntimeouts {\n  invoke = \"soon\"\n}", `(?s)invoke`},
 	} {
 		steps = append(steps, resource.TestStep{Config: config(tc.args), ExpectError: regexp.MustCompile(tc.want)})
@@ -246,13 +246,14 @@ func TestAccPushMessageAction_unauthorized(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6Factories,
 		TerraformVersionChecks:   actionsSupported,
 		Steps: []resource.TestStep{{
+			// The plan's check of the message with LINE meets the 401 first.
 			Config: strings.Replace(notifyConfig(mock, "v1", "Deployed v1"), linemock.DemoToken, "not-the-token", 1),
-			ExpectError: wrapped(`Unable to push a message to the group chat ` + linemock.DemoGroupOps +
-				`.*LINE answered 401.*The channel access token from channel_access_token in the provider block is invalid, expired or revoked`),
+			ExpectError: wrapped(`Unable to check the message with LINE.*validate the message with LINE: LINE answered 401` +
+				`.*The channel access token from channel_access_token in the provider block is invalid, expired or revoked`),
 		}},
 	})
-	if m := mock.PushedMessages(); len(m) != 0 {
-		t.Errorf("pushed %+v, want nothing", m)
+	if m := mock.PushedMessages(); len(m) != 0 || pushRequests(mock) != 0 {
+		t.Errorf("pushed %+v after %d push requests, want nothing", m, pushRequests(mock))
 	}
 }
 

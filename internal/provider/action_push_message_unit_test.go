@@ -63,7 +63,7 @@ func TestPushMessageActionSchema(t *testing.T) {
 	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
 		t.Fatal(diags)
 	}
-	for _, name := range []string{"group_id", "room_id", "text", "notification_disabled"} {
+	for _, name := range []string{"group_id", "room_id", "text", "mentions", "messages_json", "notification_disabled", "retry_key"} {
 		attr, ok := resp.Schema.Attributes[name]
 		if !ok || attr.GetMarkdownDescription() == "" {
 			t.Errorf("attribute %s missing or undocumented", name)

@@ -32,8 +32,9 @@ func (d *botMembershipDataSource) Metadata(_ context.Context, req datasource.Met
 func (d *botMembershipDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Whether the bot is in a group chat or multi-person chat, with one request and without " +
-			"failing when it is not. Use it in `check` blocks to audit the bot's presence. LINE does not tell an " +
-			"unknown chat from one the bot is not in: both give `is_member = false`.",
+			"failing when it is not. With a `postcondition` on `is_member`, a plan fails, naming the chat, when the bot " +
+			"is not in it: the CI audit. LINE does not tell an unknown chat from one the bot is not in: both give " +
+			"`is_member = false`.",
 		Attributes: map[string]schema.Attribute{
 			"group_id": schema.StringAttribute{
 				Optional:            true,

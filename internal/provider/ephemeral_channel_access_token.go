@@ -31,8 +31,10 @@ func (e *channelAccessTokenEphemeral) Schema(_ context.Context, _ ephemeral.Sche
 		MarkdownDescription: "A new 15-minute stateless channel access token, issued with the provider's channel " +
 			"credentials (`channel_id` with `channel_private_key` and `channel_key_id`, or with `channel_secret`) " +
 			"each time Terraform opens it (once per plan and once per apply). It is never written to state or plan, " +
-			"so it can configure another provider or tool without leaking. Needs Terraform 1.10 or later. A " +
-			"provider configured with only a `channel_access_token` cannot issue tokens.",
+			"so it can configure another provider or tool without leaking. It cannot be renewed. Needs Terraform 1.10 " +
+			"or later. A provider that uses a channel access token cannot issue tokens: `channel_access_token` in the " +
+			"provider block, or `LINE_CHANNEL_ACCESS_TOKEN` while the block sets no channel credentials, takes " +
+			"precedence over channel credentials.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
 				Computed:            true,

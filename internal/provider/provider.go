@@ -81,17 +81,21 @@ func (p *lineProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			envChannelSecret + "`. An empty string counts as unset.",
 		Attributes: map[string]schema.Attribute{
 			"channel_access_token": schema.StringAttribute{
-				MarkdownDescription: "A channel access token of the Messaging API channel. Takes precedence over every " +
-					"other credential. When unset or `\"\"`, the `" + envAccessToken + "` environment variable is used, " +
-					"unless the provider block sets `channel_id` or `channel_secret`.",
+				MarkdownDescription: "A channel access token of the Messaging API channel, such as a long-lived one " +
+					"issued in the LINE Developers Console. Set in the provider block, it takes precedence over every other " +
+					"credential. When unset or `\"\"`, the `" + envAccessToken + "` environment variable is used, but only " +
+					"while the provider block sets none of `channel_id`, `channel_private_key`, `channel_key_id` and " +
+					"`channel_secret`; it then takes precedence over the other `LINE_CHANNEL_*` variables.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"channel_id": schema.StringAttribute{
-				MarkdownDescription: "The channel ID of the Messaging API channel. With `channel_secret`, the provider " +
-					"issues 15-minute stateless channel access tokens as it needs them. Set in the provider block, it takes " +
-					"precedence over the `" + envAccessToken + "` environment variable. When unset or `\"\"`, the `" +
-					envChannelID + "` environment variable is used.",
+				MarkdownDescription: "The channel ID of the Messaging API channel. With `channel_private_key` and " +
+					"`channel_key_id`, or with `channel_secret`, the provider issues 15-minute stateless channel access " +
+					"tokens as it needs them. Set in the provider block without `channel_access_token`, it makes the provider use " +
+					"channel credentials, " +
+					"completed from the environment where the block leaves them out, and never the `" + envAccessToken +
+					"` environment variable. When unset or `\"\"`, the `" + envChannelID + "` environment variable is used.",
 				Optional: true,
 				Validators: []validator.String{
 					unlessEmpty{stringMatches(channelIDPattern, "a channel ID: the decimal digits shown in the LINE Developers Console")},
@@ -99,18 +103,21 @@ func (p *lineProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"channel_secret": schema.StringAttribute{
 				MarkdownDescription: "The channel secret of the Messaging API channel, used with `channel_id`. Set in the " +
-					"provider block, it takes precedence over the `" + envAccessToken + "` environment variable. When unset " +
-					"or `\"\"`, the `" + envChannelSecret + "` environment variable is used.",
+					"provider block, it takes precedence over the `" + envAccessToken + "` and `" + envChannelPrivateKey +
+					"` environment variables; a `channel_private_key` set in the block takes precedence over it. When " +
+					"unset or `\"\"`, the `" + envChannelSecret + "` environment variable is used.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"channel_private_key": schema.StringAttribute{
 				MarkdownDescription: "The private half of an assertion signing key registered for the channel, as a JSON " +
-					"Web Key (the form LINE's guide generates) or PEM (PKCS #1 or #8): RSA, 2048 bits or more. With " +
-					"`channel_id` and `channel_key_id`, the provider issues 15-minute stateless channel access tokens by " +
-					"signed JWT assertion, so the channel secret need not be shared. Takes precedence over `channel_secret`. " +
-					"Checked when the provider is configured; never logged and never sent (only signatures are). When unset " +
-					"or `\"\"`, the `" + envChannelPrivateKey + "` environment variable is used.",
+					"Web Key (the form LINE's guide generates) or PEM (PKCS #1 or #8). LINE requires an RSA key of 2048 " +
+					"bits. With `channel_id` and `channel_key_id`, the provider issues 15-minute stateless channel access " +
+					"tokens by signed JWT assertion, so the channel secret need not be shared. Set in the provider block, " +
+					"it takes precedence over `channel_secret`; from `" + envChannelPrivateKey + "`, it takes precedence over `" +
+					envChannelSecret + "` but not over a `channel_secret` set in the block. Checked when the provider is " +
+					"configured; never logged and never sent (only signatures are). When unset or `\"\"`, the `" +
+					envChannelPrivateKey + "` environment variable is used.",
 				Optional:  true,
 				Sensitive: true,
 			},

@@ -1,12 +1,12 @@
-# Audit the bot's presence on every plan: a failed assertion is a warning,
-# so the plan still succeeds and CI can report it.
-check "bot_in_ops_alerts" {
-  data "line_bot_membership" "ops" {
-    group_id = "C0c500000000000000000000000000001"
-  }
+# Fail the plan, naming the chat, when the bot is not in it: with terraform plan
+# -detailed-exitcode, CI sees 0 while the bot is there and 1 once it is gone.
+data "line_bot_membership" "ops" {
+  group_id = "C0c500000000000000000000000000001"
 
-  assert {
-    condition     = data.line_bot_membership.ops.is_member
-    error_message = "The bot is no longer in the Ops alerts group: invite it back from the LINE app."
+  lifecycle {
+    postcondition {
+      condition     = self.is_member
+      error_message = "The bot is not in Ops alerts (C0c500000000000000000000000000001): invite it back from the LINE app."
+    }
   }
 }
