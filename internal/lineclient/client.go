@@ -105,10 +105,10 @@ func newClient(cfg Config, p pacer) (*Client, error) {
 	}
 	wire := newWire(cfg)
 	// Two clients over one wire and one pacer: the token endpoint's requests carry no bearer
-	// token, the Messaging API's carry the current one.
-	retrying := func(tokens tokenSource) *http.Client {
+	// token and are all of scopeToken, the Messaging API's carry the current token.
+	retrying := func(tokens tokenSource, sc scope) *http.Client {
 		return &http.Client{
-			Transport: &retrier{wire: wire, pacer: p, tokens: tokens, basePath: endpoint.Path,
+			Transport: &retrier{wire: wire, pacer: p, tokens: tokens, scope: sc, basePath: endpoint.Path,
 				maxRetries: cfg.MaxRetries, waitMin: cfg.backoffMin, waitMax: cfg.backoffMax,
 				attemptTimeout: cfg.RequestTimeout},
 			CheckRedirect: refuseRedirects,
@@ -120,7 +120,7 @@ func newClient(cfg Config, p pacer) (*Client, error) {
 		attemptTimeout: cfg.RequestTimeout,
 		epochs:         map[string]uint64{},
 	}
-	if err := c.setIssuer(cfg, retrying(nil)); err != nil {
+	if err := c.setIssuer(cfg, retrying(nil, scopeToken)); err != nil {
 		return nil, err
 	}
 	switch {
@@ -129,7 +129,7 @@ func newClient(cfg Config, p pacer) (*Client, error) {
 	case c.issuer != nil:
 		c.tokens = c.issuer
 	}
-	c.api = retrying(c.tokens)
+	c.api = retrying(c.tokens, "")
 	return c, nil
 }
 

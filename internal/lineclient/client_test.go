@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -469,4 +470,28 @@ func (l *logSignal) Write(p []byte) (int, error) {
 		l.once.Do(func() { close(l.seen) })
 	}
 	return len(p), nil
+}
+
+// A connection LINE's end refuses is a failure to reach it, not a timeout: the attempt's own
+// time has not run out, so the error must not say "timed out" (nor ask for a longer
+// request_timeout, which would change nothing).
+func TestRefusedConnectionIsNotATimeout(t *testing.T) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + listener.Addr().String()
+	_ = listener.Close() // nothing listens there any more: every connection is refused
+	c := testClient(t, Config{Endpoint: endpoint, AccessToken: testToken, MaxRetries: 1, RateLimit: 10000}, fastBackoff)
+	_, err = c.BotInfo(context.Background())
+	var reqErr *RequestError
+	if !errors.As(err, &reqErr) {
+		t.Fatalf("error %v (%T), want a *RequestError", err, err)
+	}
+	if reqErr.TimedOut || strings.Contains(err.Error(), "timed out") || strings.Contains(err.Error(), "no answer within") {
+		t.Errorf("a refused connection reads as a timeout: %v", err)
+	}
+	if !strings.Contains(err.Error(), "refused") || reqErr.Attempts != 2 {
+		t.Errorf("error %q after %d attempts, want the refusal after 2 attempts", err, reqErr.Attempts)
+	}
 }

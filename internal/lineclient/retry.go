@@ -31,6 +31,7 @@ type retrier struct {
 	wire             http.RoundTripper
 	pacer            pacer
 	tokens           tokenSource // sets each attempt's bearer token; nil for the token endpoint
+	scope            scope       // every request's scope (scopeToken); "" for the scope of its path
 	basePath         string      // the endpoint's own path (a proxy's prefix), left out of scopes
 	maxRetries       int
 	waitMin, waitMax time.Duration
@@ -47,7 +48,10 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := scopeOf(req.Method, strings.TrimPrefix(req.URL.Path, r.basePath))
+	sc := r.scope
+	if sc == "" {
+		sc = scopeOf(req.Method, strings.TrimPrefix(req.URL.Path, r.basePath))
+	}
 	writes := req.Method != http.MethodGet && req.Method != http.MethodHead
 	lastStart := r.lastStart(ctx, stats, writes)
 	failures, renewed := 0, false
@@ -75,14 +79,17 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 			stats.stopped = err
 			return a.resp, a.err
 		}
-		if wait, value, ok := retryAfter(a.resp, time.Now()); ok {
+		// A Retry-After longer than the backoff holds the whole scope, in full; the backoff is
+		// the least wait, so that "Retry-After: 0" is no busy loop.
+		d := backoff(r.waitMin, r.waitMax, stats.attempts-1)
+		if wait, value, ok := retryAfter(a.resp, time.Now()); ok && wait > d {
 			if wait > time.Until(lastStart) {
 				// Waiting would end after the deadline: fail now, and hold nobody else back.
 				stats.stopped, stats.retryAfter, stats.retryWait = context.DeadlineExceeded, value, wait
 				return a.resp, a.err
 			}
 			r.pacer.pause(ctx, sc, time.Now().Add(wait)) // the next wait holds this attempt too
-		} else if err := sleep(ctx, backoff(r.waitMin, r.waitMax, stats.attempts-1), lastStart); err != nil {
+		} else if err := sleep(ctx, d, lastStart); err != nil {
 			stats.stopped = err
 			return a.resp, a.err
 		}
@@ -108,6 +115,14 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 	if !time.Now().Before(lastStart) {
 		stats.stopped, stats.tooLate = context.DeadlineExceeded, writes
 		return ticket{}, attempt{}, context.DeadlineExceeded
+	}
+	if r.tokens != nil {
+		// A token first, so that no ticket is held while one is issued (the issuance waits for
+		// its own); the attempt takes the one current when it goes, below.
+		if _, err := r.tokens.token(ctx); err != nil {
+			stats.tokenErr = err
+			return ticket{}, attempt{}, err
+		}
 	}
 	waitCtx, cancel := context.WithDeadline(ctx, lastStart)
 	t, err := r.pacer.wait(waitCtx, sc)

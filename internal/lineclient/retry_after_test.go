@@ -66,8 +66,9 @@ func TestRetryAfterIsHonouredInFullThroughThePacer(t *testing.T) {
 			if got := pause.until.Sub(pause.at); got < tc.want-tc.slack || got > tc.want+tc.slack {
 				t.Errorf("paused for %s, want %s in full", got, tc.want)
 			}
-			// The wait is the pacer's: no backoff (250ms or more) of the loop's own.
-			if elapsed := time.Since(start); elapsed > 200*time.Millisecond {
+			// The wait is the pacer's, which this one lets go at once: the loop does not wait
+			// the Retry-After itself as well.
+			if elapsed := time.Since(start); elapsed > 20*time.Second {
 				t.Errorf("the loop itself waited %s", elapsed)
 			}
 		})
@@ -153,5 +154,32 @@ func TestRetryAfterIntoTheMarginOfAWrite(t *testing.T) {
 	}
 	if MayHaveTakenEffect(err) {
 		t.Error("a 429 is said to have maybe taken effect")
+	}
+}
+
+// A Retry-After shorter than the backoff (here 0) does not make the retries a busy loop: the
+// backoff is the least wait, and no pause is needed.
+func TestShortRetryAfterKeepsTheBackoff(t *testing.T) {
+	var n atomic.Int32
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) <= 2 {
+			w.Header().Set("Retry-After", "0")
+			writeJSON(w, 429, map[string]string{"message": msgRateLimited})
+			return
+		}
+		writeJSON(w, 200, map[string]int{"count": 1})
+	})
+	p := &hookPacer{}
+	c := f.client(t, p, func(c *Config) { c.backoffMin, c.backoffMax = 200*time.Millisecond, 200*time.Millisecond })
+	start := time.Now()
+	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
+		t.Fatal(err)
+	}
+	// Two backoffs of 100 to 200ms each; a timer never fires early.
+	if elapsed := time.Since(start); elapsed < 200*time.Millisecond || elapsed > 20*time.Second {
+		t.Fatalf("three attempts took %s, want two backoffs", elapsed)
+	}
+	if _, _, pauses := p.recorded(); len(pauses) != 0 {
+		t.Fatalf("%d pauses for Retry-After: 0", len(pauses))
 	}
 }

@@ -88,13 +88,16 @@ func (w *recordingWire) RoundTrip(req *http.Request) (*http.Response, error) {
 		Body: io.NopCloser(strings.NewReader(`{"message":"busy"}`)), Request: req}, nil
 }
 
-// countingTokens gives a new token to each attempt: t1, t2, …
-type countingTokens struct{ n atomic.Int32 }
+// renewedTokens is a token source whose token changes after each attempt, as if renewed
+// between them: t1 until the first attempt went, then t2, …
+type renewedTokens struct{ wire *recordingWire }
 
-func (c *countingTokens) token(context.Context) (string, error) {
-	return "t" + string(rune('0'+c.n.Add(1))), nil
+func (r *renewedTokens) token(context.Context) (string, error) {
+	r.wire.mu.Lock()
+	defer r.wire.mu.Unlock()
+	return "t" + string(rune('1'+len(r.wire.headers))), nil
 }
-func (c *countingTokens) rejected(string) bool { return false }
+func (r *renewedTokens) rejected(string) bool { return false }
 
 // The request handed to RoundTrip is never modified: each attempt gets a copy with the whole
 // body (from GetBody, or from a copy when there is none) and its own token.
@@ -102,7 +105,7 @@ func TestTheRequestHandedToRoundTripIsNotModified(t *testing.T) {
 	for name, getBody := range map[string]bool{"with GetBody": true, "without GetBody": false} {
 		t.Run(name, func(t *testing.T) {
 			w := &recordingWire{statuses: []int{503, 500, 200}}
-			r := &retrier{wire: w, pacer: &hookPacer{}, tokens: &countingTokens{}, maxRetries: 3,
+			r := &retrier{wire: w, pacer: &hookPacer{}, tokens: &renewedTokens{wire: w}, maxRetries: 3,
 				waitMin: time.Millisecond, waitMax: time.Millisecond, attemptTimeout: time.Second}
 			const payload = `{"to":"C1","messages":[{"type":"text","text":"hi"}]}`
 			req, err := http.NewRequest(http.MethodPost, "https://api.line.me/v2/bot/message/push", bytes.NewBufferString(payload))
@@ -162,5 +165,29 @@ func TestRetrierWorksWithoutACallRecord(t *testing.T) {
 	}
 	if w.headers[0].Get("Authorization") != "" {
 		t.Error("a retrier without a token source set a token")
+	}
+}
+
+// Scopes leave out the endpoint's own path (a proxy's prefix), and every token request is of
+// the token endpoint's scope.
+func TestScopesOfAnEndpointWithAPath(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/oauth2/v3/token") {
+			writeJSON(w, 200, map[string]any{"access_token": "issued-1", "expires_in": 900})
+			return
+		}
+		writeJSON(w, 200, map[string]int{"count": 1})
+	})
+	p := &hookPacer{}
+	c := testClient(t, Config{Endpoint: f.URL + "/line/", ChannelID: testChannelID, ChannelSecret: testChannelSecret}, p)
+	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
+		t.Fatal(err)
+	}
+	waits, _, _ := p.recorded()
+	if !slices.Equal(waits, []scope{scopeToken, "GET /v2/bot/group/{groupId}/members/count"}) {
+		t.Fatalf("scopes %q", waits)
+	}
+	if !slices.Equal(f.paths, []string{"POST /line/oauth2/v3/token", "GET /line/v2/bot/group/" + groupID + "/members/count"}) {
+		t.Fatalf("requests %v", f.paths)
 	}
 }

@@ -154,6 +154,11 @@ func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
 			if elapsed > 20*time.Second {
 				t.Fatalf("returned %s after the start, want about the 1.5s deadline", elapsed)
 			}
+			// With a fixed pace, only a backoff (at most 5ms here) that would outlast the deadline
+			// stops the retries early.
+			if fixed && elapsed < 1400*time.Millisecond {
+				t.Fatalf("gave up %s after the start, before the 1.5s deadline", elapsed)
+			}
 		})
 	}
 }
@@ -232,7 +237,7 @@ func TestDeadlineDuringAnAttemptIsTheDeadline(t *testing.T) {
 // Time queued in the pacer does not count against the per-attempt timeout: the pacer holds
 // each attempt for three times request_timeout, and LINE answers at once.
 func TestQueueTimeIsNotAttemptTime(t *testing.T) {
-	const attemptTimeout = 100 * time.Millisecond
+	const attemptTimeout = 400 * time.Millisecond
 	const queue = 3 * attemptTimeout
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]string{})

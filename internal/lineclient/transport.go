@@ -73,8 +73,10 @@ func (t *wire) RoundTrip(req *http.Request) (*http.Response, error) {
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	if err != nil {
+		// Whether the attempt's own time ran out, read before cancel ends it in any case.
+		timedOut := attemptCtx.Err() != nil && ctx.Err() == nil
 		cancel()
-		if attemptCtx.Err() != nil && ctx.Err() == nil {
+		if timedOut {
 			err = &attemptTimeoutError{timeout: t.attemptTimeout}
 		}
 		fields["error"] = err.Error()
