@@ -83,7 +83,8 @@ func TestAuditRecipe(t *testing.T) {
 		{"bad credentials", []string{"LINE_CHANNEL_SECRET=0000000000000000000000000000dead"},
 			[]string{"Error: Unable to tell whether the bot is", "LINE refused the channel ID and secret"}},
 		{"no network", []string{"LINE_API_ENDPOINT=" + endpoint},
-			[]string{"Error: Unable to tell whether the bot is", endpoint + "/", "after 6 attempts"}},
+			[]string{"Error: Unable to tell whether the bot is", strings.TrimPrefix(endpoint, "http://"), "connection refused",
+				"after 6 attempts", "The request did not reach LINE"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := w.plan(tc.env...)
