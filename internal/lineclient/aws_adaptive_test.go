@@ -104,7 +104,8 @@ func (a *awsAdaptive) done(_ context.Context, _ ticket, o outcome) {
 	} else {
 		k := math.Cbrt(a.lastMax * (1 - awsBeta) / awsScale)
 		t := now.Sub(a.lastThrottle).Seconds()
-		next = awsScale*math.Pow(t-k, 3) + a.lastMax
+		d := t - k
+		next = awsScale*d*d*d + a.lastMax
 	}
 	next = math.Min(next, 2*a.measured)
 	a.refill(now)

@@ -41,10 +41,10 @@ func accept(t *testing.T, l *limiter, sc scope, n int, gap time.Duration) {
 	}
 }
 
-// throttle answers 429 to one attempt of sc's current episode.
-func throttle(t *testing.T, l *limiter, sc scope) {
+// throttle answers 429 to one attempt of scopeA's current episode.
+func throttle(t *testing.T, l *limiter) {
 	t.Helper()
-	l.done(context.Background(), mustWait(t, l, sc), outcomeRateLimited)
+	l.done(context.Background(), mustWait(t, l, scopeA), outcomeRateLimited)
 }
 
 // current is a ticket of sc's current episode, as if just sent (no time passes, nothing waits).
@@ -55,16 +55,18 @@ func current(l *limiter, sc scope) ticket {
 	return ticket{scope: sc, episode: p.episode, queued: time.Now(), sent: time.Now()}
 }
 
-func near(got, want, tolerance float64) bool { return math.Abs(got-want) <= tolerance }
+// near allows for the rounding of float64 arithmetic.
+func near(got, want float64) bool { return math.Abs(got-want) <= 1e-9 }
 
 // cubic is the law's growth curve after a decrease to r0: back at r0/β after K seconds.
 func cubic(r0, seconds float64) float64 {
 	wmax := r0 / decreaseFactor
 	k := math.Cbrt(wmax * (1 - decreaseFactor) / cubicC)
-	return wmax + cubicC*math.Pow(seconds-k, 3)
+	d := seconds - k
+	return wmax + cubicC*d*d*d
 }
 
-// workers keeps n requests on sc waiting for the limiter until stop is closed, each reporting
+// workers keeps n requests on scopeA waiting for the limiter until stop is closed, each reporting
 // its answer with o(ticket), and counts what was sent.
 type workers struct {
 	wg    sync.WaitGroup
@@ -73,7 +75,7 @@ type workers struct {
 	sends []time.Time
 }
 
-func startWorkers(l *limiter, sc scope, n int, o func(ticket) outcome) *workers {
+func startWorkers(l *limiter, n int, o func(ticket) outcome) *workers {
 	w := &workers{stop: make(chan struct{})}
 	for range n {
 		w.wg.Go(func() {
@@ -84,7 +86,7 @@ func startWorkers(l *limiter, sc scope, n int, o func(ticket) outcome) *workers 
 				cancel()
 			}()
 			for {
-				tk, err := l.wait(ctx, sc)
+				tk, err := l.wait(ctx, scopeA)
 				if err != nil {
 					return
 				}
@@ -124,28 +126,28 @@ func TestDecreaseIsAFractionOfWhatLINEAcceptedOncePerEpisode(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 40, 25*time.Millisecond) // LINE accepted 40 in the last second
 		before := current(l, scopeA)
-		throttle(t, l, scopeA)
-		if got := l.current(scopeA); !near(got, 0.7*40, 1e-9) {
+		throttle(t, l)
+		if got := l.current(scopeA); !near(got, 0.7*40) {
 			t.Fatalf("rate %v after a 429, want 0.7 × the 40 accepted in the last second", got)
 		}
 		// 429s to attempts queued before the decrease change nothing: one episode, one decrease.
 		for range 5 {
 			l.done(ctx, before, outcomeRateLimited)
 		}
-		if got := l.current(scopeA); !near(got, 28, 1e-9) {
+		if got := l.current(scopeA); !near(got, 28) {
 			t.Fatalf("rate %v after 429s of an earlier episode, want 28 still", got)
 		}
 		// Unknown outcomes (a proxy's 429, no answer) say nothing about LINE's bucket.
 		for range 5 {
 			l.done(ctx, current(l, scopeA), outcomeUnknown)
 		}
-		if got := l.current(scopeA); !near(got, 28, 1e-9) {
+		if got := l.current(scopeA); !near(got, 28) {
 			t.Fatalf("rate %v after unknown outcomes, want 28 still", got)
 		}
 		// A 429 in the new episode decreases again, from the current rate when that is lower
 		// than what was accepted.
 		l.done(ctx, current(l, scopeA), outcomeRateLimited)
-		if got := l.current(scopeA); !near(got, 0.7*28, 1e-9) {
+		if got := l.current(scopeA); !near(got, 0.7*28) {
 			t.Fatalf("rate %v after a 429 of the new episode, want 0.7 × 28", got)
 		}
 	})
@@ -156,7 +158,7 @@ func TestGrowthFollowsTheClockNotTheAnswers(t *testing.T) {
 		ctx := context.Background()
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
-		throttle(t, l, scopeA)
+		throttle(t, l)
 		r0 := l.current(scopeA) // 14
 		// A thousand answers of the current episode at one instant earn nothing.
 		for range 1000 {
@@ -169,10 +171,10 @@ func TestGrowthFollowsTheClockNotTheAnswers(t *testing.T) {
 		// and read the rate along CUBIC's curve: below Wmax at first, at Wmax after K, beyond
 		// it later.
 		start := time.Now()
-		w := startWorkers(l, scopeA, 4, passed)
+		w := startWorkers(l, 4, passed)
 		defer w.halt()
 		for _, at := range []float64{1, cubicK(r0), 4, 5.5} {
-			time.Sleep(start.Add(time.Duration(at * float64(time.Second))).Sub(time.Now()))
+			time.Sleep(time.Until(start.Add(time.Duration(at * float64(time.Second)))))
 			want := cubic(r0, at)
 			// One gap of the pacing (1/r) is the most by which the bottleneck's time can lag.
 			if got := l.current(scopeA); got > want+1e-9 || got < cubic(r0, at-1/r0) {
@@ -192,11 +194,11 @@ func TestAnswersToEarlierEpisodesEarnNothing(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
 		stale := current(l, scopeA)
-		throttle(t, l, scopeA)
+		throttle(t, l)
 		r0 := l.current(scopeA)
 		// Requests keep waiting (the partition is the bottleneck) but their own answers are
 		// unknown; only attempts of the episode before the decrease pass.
-		w := startWorkers(l, scopeA, 4, func(ticket) outcome { return outcomeUnknown })
+		w := startWorkers(l, 4, func(ticket) outcome { return outcomeUnknown })
 		for range 100 {
 			time.Sleep(100 * time.Millisecond)
 			l.done(ctx, stale, outcomePassed)
@@ -219,7 +221,7 @@ func TestNoGrowthWhileNotTheBottleneck(t *testing.T) {
 		ctx := context.Background()
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
-		throttle(t, l, scopeA)
+		throttle(t, l)
 		r0 := l.current(scopeA) // 14 per second
 		// Demand of 5 per second: nobody waits for the limiter, so nothing grows.
 		for range 150 {
@@ -234,7 +236,7 @@ func TestNoGrowthWhileNotTheBottleneck(t *testing.T) {
 			t.Fatalf("rate %v after 30s below the rate, want %v", got, r0)
 		}
 		// Demand above the rate: it grows.
-		w := startWorkers(l, scopeA, 4, passed)
+		w := startWorkers(l, 4, passed)
 		time.Sleep(2 * time.Second)
 		w.halt()
 		if got := l.current(scopeA); got <= r0 {
@@ -256,7 +258,7 @@ func TestGrowthIsCappedAtTwiceTheSendRate(t *testing.T) {
 		// One request always waiting: the gaps are long, so CUBIC's clock runs for seconds
 		// between sends and its curve alone would reach rate_limit within 8s.
 		start := time.Now()
-		w := startWorkers(l, scopeA, 1, passed)
+		w := startWorkers(l, 1, passed)
 		before := 0.5
 		for range 80 {
 			time.Sleep(100 * time.Millisecond)
@@ -282,9 +284,9 @@ func TestFloorIsPerPartitionAndAShareOfRateLimit(t *testing.T) {
 			accept(t, l, scopeB, 3, time.Millisecond)
 			time.Sleep(time.Minute)
 			for range 20 {
-				throttle(t, l, scopeA)
+				throttle(t, l)
 			}
-			if got, want := l.current(scopeA), rateLimit*floorShare; !near(got, want, 1e-9) {
+			if got, want := l.current(scopeA), rateLimit*floorShare; !near(got, want) {
 				t.Fatalf("rate_limit %v: rate %v, want the floor %v", rateLimit, got, want)
 			}
 			if got := l.current(scopeB); got != rateLimit {
@@ -298,9 +300,9 @@ func TestPartitionsAreIndependent(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
-		throttle(t, l, scopeA)
+		throttle(t, l)
 		// Ten requests queue on A, paced at 14 per second.
-		w := startWorkers(l, scopeA, 10, passed)
+		w := startWorkers(l, 10, passed)
 		defer w.halt()
 		synctest.Wait()
 		// B and the token endpoint go at once, at full rate.
@@ -350,13 +352,13 @@ func TestRateLimitCapsEveryEndpointButTheTokens(t *testing.T) {
 	})
 }
 
-// releases starts n requests on sc, one after another in queue order, and returns when each
+// releases starts n requests on scopeA, one after another in queue order, and returns when each
 // went (filled in once they have all gone: call synctest.Wait or wg.Wait first).
-func releases(l *limiter, sc scope, n int, wg *sync.WaitGroup) []time.Time {
+func releases(l *limiter, n int, wg *sync.WaitGroup) []time.Time {
 	at := make([]time.Time, n)
 	for i := range n {
 		wg.Go(func() {
-			tk, err := l.wait(context.Background(), sc)
+			tk, err := l.wait(context.Background(), scopeA)
 			if err == nil {
 				at[i] = tk.sent
 			}
@@ -370,9 +372,9 @@ func TestQueuedRequestsObeyADecrease(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
-		throttle(t, l, scopeA) // 14 per second, one every 71.4ms
+		throttle(t, l) // 14 per second, one every 71.4ms
 		var wg sync.WaitGroup
-		at := releases(l, scopeA, 8, &wg)
+		at := releases(l, 8, &wg)
 		time.Sleep(150 * time.Millisecond) // three have gone (at 0, 71 and 143ms)
 		l.done(context.Background(), current(l, scopeA), outcomeRateLimited)
 		slow := l.current(scopeA)
@@ -395,7 +397,7 @@ func TestQueuedRequestsObeyAPauseAndLeaveItSpreadOut(t *testing.T) {
 			l := newLimiter(500)
 			if throttled {
 				accept(t, l, scopeA, 20, 50*time.Millisecond)
-				throttle(t, l, scopeA)
+				throttle(t, l)
 			}
 			gap := time.Duration(float64(time.Second) / l.current(scopeA))
 			var wg sync.WaitGroup
@@ -406,7 +408,7 @@ func TestQueuedRequestsObeyAPauseAndLeaveItSpreadOut(t *testing.T) {
 				until = time.Now().Add(2 * time.Second)
 				l.pause(context.Background(), scopeA, until)
 			}
-			at := releases(l, scopeA, 6, &wg)
+			at := releases(l, 6, &wg)
 			if throttled {
 				time.Sleep(gap + gap/2) // one gap after the 429's attempt the first has gone; five wait
 				first = 1
@@ -433,9 +435,9 @@ func TestWaitFailsAtOnceWhenItCannotGoBeforeTheDeadline(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
-		throttle(t, l, scopeA) // one every 71.4ms
+		throttle(t, l) // one every 71.4ms
 		var wg sync.WaitGroup
-		releases(l, scopeA, 5, &wg) // one gap after the 429's attempt, then one every gap
+		releases(l, 5, &wg) // one gap after the 429's attempt, then one every gap
 		// Sixth in the queue, it would go after six gaps, at about 429ms.
 		for _, tc := range []struct {
 			deadline time.Duration
@@ -456,7 +458,7 @@ func TestWaitFailsAtOnceWhenItCannotGoBeforeTheDeadline(t *testing.T) {
 		wg.Wait()
 		// A decrease while it waits that puts its turn past the deadline fails it then, not at
 		// the deadline.
-		releases(l, scopeA, 5, &wg)
+		releases(l, 5, &wg)
 		ctx, cancel := context.WithTimeout(context.Background(), 450*time.Millisecond)
 		defer cancel()
 		start := time.Now()
@@ -522,8 +524,8 @@ func TestBackAtRateLimitStopsPacing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := newLimiter(30)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
-		throttle(t, l, scopeA)
-		w := startWorkers(l, scopeA, 4, passed)
+		throttle(t, l)
+		w := startWorkers(l, 4, passed)
 		time.Sleep(20 * time.Second)
 		w.halt()
 		if got := l.current(scopeA); got != 30 {

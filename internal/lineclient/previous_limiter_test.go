@@ -194,10 +194,3 @@ func (l *previousLimiter) setRate(perSecond float64) {
 		l.tokens.SetBurst(burstFor(perSecond))
 	}
 }
-
-// current reports the rate now, for tests and benchmarks.
-func (l *previousLimiter) current() float64 {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.rate
-}

@@ -245,7 +245,7 @@ func (s *callStats) record(a attempt, answer *APIError, writes bool) {
 	case a.err != nil:
 		// The caller's deadline or cancellation cutting an attempt short says nothing about
 		// LINE: the last answer, if any, stays the one to report.
-		if s.last == nil || !(errors.Is(a.err, context.DeadlineExceeded) || errors.Is(a.err, context.Canceled)) {
+		if s.last == nil || (!errors.Is(a.err, context.DeadlineExceeded) && !errors.Is(a.err, context.Canceled)) {
 			s.last = a.err
 		}
 		s.ambiguous = s.ambiguous || (writes && a.written)
