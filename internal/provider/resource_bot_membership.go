@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -458,45 +456,7 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 	dl := state.deadline(ctx, "delete", &resp.Diagnostics)
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
-	err := dl.explain(r.data.client.Leave(ctx, chat))
-	// An attempt that LINE may have carried out decides what can be said, whatever LINE
-	// answered the attempts after it.
-	ambiguous := lineclient.MayHaveTakenEffect(err)
-	switch {
-	case err == nil:
-	case lineclient.IsNotFound(err) && ambiguous:
-		resp.Diagnostics.AddWarning("The bot has left "+chat.String(),
-			"LINE answered 404 Not found to a retried leave request: an earlier attempt, whose answer was lost, "+
-				"most likely made the bot leave, unless it had left already. Either way the bot is not in the "+
-				"chat, which is what destroying asks for.")
-	case lineclient.IsNotFound(err):
-		// A group the bot already left, or a room that is gone: the bot is not there, as wanted.
-		resp.Diagnostics.AddWarning("The bot had already left "+chat.String(),
-			"LINE answered 404 Not found to the leave request: the bot was no longer in the chat, which is "+
-				"what destroying asks for.")
-	case ambiguous:
-		advice := "LINE may have carried the leave out although no answer said so (a server error, a timeout or " +
-			"a broken connection after a request went out), whatever it answered after that: the bot may have " +
-			"left. The membership stays in state until LINE says otherwise. The next plan refreshes it and tells: " +
-			"if the bot has left, the membership leaves state with a warning; if the bot remains in the chat, the " +
-			"plan proposes to destroy it again."
-		if more := adviceFor(r.data, err); more != "" {
-			advice += "\n\n" + more
-		}
-		addErrorWithAdvice(&resp.Diagnostics, "The bot may have left "+chat.String(), err, advice)
-	case leaveRefused(err):
-		// LINE's final answer refused the leave, and no attempt before it may have been carried out.
-		addClientError(&resp.Diagnostics, r.data, "The bot is still in "+chat.String()+": leaving failed", err)
-	default:
-		// No leave request reached LINE (the rate limiter's queue, a token that could not be
-		// issued, a redirect): LINE neither did nor refused anything.
-		advice := "No leave request was carried out, so the bot has not left and the membership stays in state; " +
-			"running the destroy again tries again."
-		if more := adviceFor(r.data, err); more != "" {
-			advice += "\n\n" + more
-		}
-		addErrorWithAdvice(&resp.Diagnostics, "Unable to make the bot leave "+chat.String(), err, advice)
-	}
+	addLeaveOutcome(&resp.Diagnostics, r.data, chat, dl.explain(r.data.client.Leave(ctx, chat)))
 }
 
 // stayReason says why destroying this membership must not make the bot leave chat, or ""
@@ -513,13 +473,6 @@ func (r *botMembershipResource) stayReason(ctx context.Context, private privateS
 		return "This apply has just adopted the same chat as a new membership (create_before_destroy)."
 	}
 	return ""
-}
-
-// leaveRefused reports an error that says LINE did not carry a leave out: it answered with a
-// client error (401, 403, 429…). Timeouts, cancellation and server errors leave it unknown.
-func leaveRefused(err error) bool {
-	var apiErr *lineclient.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode < http.StatusInternalServerError
 }
 
 // ImportState accepts the chat's ID, from terraform import or an import block's id, or an

@@ -473,7 +473,7 @@ func TestAccBotMembershipResource_leaveLostThenThrottled(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
 		ErrorCheck: expectErrorSaying(&applyErr, wrapped(`The bot may have left group chat `+linemock.DemoGroupOps+`.*`+
-			`the delete deadline of 3s passed.*LINE was still throttling.*`+
+			`the delete deadline of 3s would pass before the operation could go on.*LINE was still throttling.*`+
 			`LINE may have carried the leave out.*The next plan refreshes it and tells`), "still in"),
 		Steps: []resource.TestStep{
 			{Config: front.config(membershipNamed("ops", linemock.DemoGroupOps, "  timeouts {\n    delete = \"3s\"\n  }\n"))},
