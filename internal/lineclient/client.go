@@ -1,5 +1,5 @@
 // Package lineclient is the provider's LINE client: it wraps line-bot-sdk-go's messaging_api
-// and channel_access_token clients with ID checks, typed errors, retries, a shared rate limiter,
+// and channel_access_token clients with ID checks, typed errors, retries, rate control per endpoint,
 // masked logging and token management. It knows nothing of Terraform.
 package lineclient
 
@@ -25,8 +25,8 @@ const (
 	DefaultEndpoint       = "https://api.line.me"
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultMaxRetries     = 5
-	// DefaultRateLimit is a quarter of LINE's 2,000 requests per second for each endpoint: the
-	// provider's one limiter covers every endpoint, and other tools may share the channel.
+	// DefaultRateLimit is a quarter of LINE's 2,000 requests per second for each endpoint: it
+	// caps every endpoint together, and other tools may share the channel.
 	DefaultRateLimit = 500
 )
 

@@ -193,7 +193,7 @@ func (e *NotInChatError) Unwrap() error { return e.Err }
 type MissingCredentialsError struct{}
 
 func (*MissingCredentialsError) Error() string {
-	return "no LINE credentials: set a channel access token, or a channel ID and secret"
+	return "no LINE credentials: set a channel access token, or a channel ID with an assertion signing key or the channel secret"
 }
 
 // TokenError is a failure to issue a stateless channel access token from the channel ID and

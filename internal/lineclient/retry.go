@@ -3,6 +3,7 @@ package lineclient
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -242,7 +243,11 @@ func withCallStats(ctx context.Context) (context.Context, *callStats) {
 func (s *callStats) record(a attempt, answer *APIError, writes bool) {
 	switch {
 	case a.err != nil:
-		s.last = a.err
+		// The caller's deadline or cancellation cutting an attempt short says nothing about
+		// LINE: the last answer, if any, stays the one to report.
+		if s.last == nil || (!errors.Is(a.err, context.DeadlineExceeded) && !errors.Is(a.err, context.Canceled)) {
+			s.last = a.err
+		}
 		s.ambiguous = s.ambiguous || (writes && a.written)
 	case answer != nil:
 		s.last = answer

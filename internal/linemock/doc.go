@@ -251,8 +251,10 @@
 // Each endpoint has a token bucket, as LINE's (per channel and endpoint; the mock is one
 // channel), holding one second's worth and refilled continuously by the wall clock.
 // WithRateLimit(n) sets it at New (default 2,000/s, LINE's), SetRateLimit(n) at any time
-// (every bucket starts full again); 0 turns it off. A refused request answers 429 "The API
-// rate limit has been exceeded. Try again later.", after auth and before the other checks.
+// (every bucket starts full again); 0 turns it off. SetEndpointRateLimit(endpoint, n) sets
+// one endpoint's limit (0 lifts it) and leaves the others as they are. A refused request
+// answers 429 "The API rate limit has been exceeded. Try again later.", after auth and
+// before the other checks.
 //
 // # Recorded requests
 //

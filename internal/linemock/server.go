@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path"
@@ -34,8 +35,9 @@ type Server struct {
 	// rateLimit is the per-endpoint limit in requests per second (0 = off); limiters holds
 	// one token bucket per endpoint name, or nil when rate limiting is off. Both are
 	// swapped whole by SetRateLimit, so the request path takes no lock to find its bucket.
-	rateLimit atomic.Int64
-	limiters  atomic.Pointer[map[string]*rate.Limiter]
+	rateLimit  atomic.Int64
+	limiters   atomic.Pointer[map[string]*rate.Limiter]
+	limitersMu sync.Mutex // held by the writers of limiters
 
 	// Fixed at New: the fixture's long-lived tokens and channel credentials.
 	accessTokens map[string]struct{}
@@ -205,6 +207,8 @@ func (s *Server) Seed() int64 { return s.seed }
 // fresh, full bucket holding one second's worth, refilled continuously by the wall clock.
 // The tokens stay per endpoint name (as LINE's are per endpoint, all IDs sharing one).
 func (s *Server) SetRateLimit(perSecond int) {
+	s.limitersMu.Lock()
+	defer s.limitersMu.Unlock()
 	perSecond = max(perSecond, 0)
 	var lims map[string]*rate.Limiter
 	if perSecond > 0 {
@@ -215,6 +219,29 @@ func (s *Server) SetRateLimit(perSecond int) {
 	}
 	s.rateLimit.Store(int64(perSecond))
 	s.limiters.Store(&lims)
+}
+
+// SetEndpointRateLimit sets one endpoint's limit (an Endpoint… name) to perSecond requests
+// per second, with a fresh, full bucket holding one second's worth; 0 (or less) lifts that
+// endpoint's limit. The other endpoints keep theirs, and RateLimit still reports the limit
+// SetRateLimit set; SetRateLimit sets every endpoint again. As LINE's limits differ by
+// endpoint (REFERENCE.md §5), so can the mock's.
+func (s *Server) SetEndpointRateLimit(endpoint string, perSecond int) error {
+	if endpoint == AllEndpoints || !knownEndpoint(endpoint) {
+		return fmt.Errorf("SetEndpointRateLimit: %q is not an endpoint name", endpoint)
+	}
+	s.limitersMu.Lock()
+	defer s.limitersMu.Unlock()
+	lims := make(map[string]*rate.Limiter, len(endpoints))
+	if old := s.limiters.Load(); old != nil {
+		maps.Copy(lims, *old)
+	}
+	lims[endpoint] = nil // no bucket: not limited
+	if perSecond > 0 {
+		lims[endpoint] = rate.NewLimiter(rate.Limit(perSecond), perSecond)
+	}
+	s.limiters.Store(&lims)
+	return nil
 }
 
 // RateLimit returns the per-endpoint limit in requests per second; 0 means off.

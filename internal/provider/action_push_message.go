@@ -2,12 +2,9 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
-	"strings"
 
 	actiontimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/action/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/actionvalidator"
@@ -196,7 +193,7 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 		switch mentioned := mentionedUsers(push); {
 		case len(mentioned) > 0 && lineclient.IsNotInChat(err):
 			addMentionRefusedError(&resp.Diagnostics, chat, mentioned, err)
-		case push.RetryKey != "" && outcomeUnknown(err):
+		case push.RetryKey != "" && lineclient.MayHaveTakenEffect(err):
 			addUnknownOutcomeWithRetryKey(&resp.Diagnostics, a.data, chat, push.RetryKey, err)
 		default:
 			addPushError(&resp.Diagnostics, a.data, chat, err)
@@ -231,81 +228,6 @@ func mentionedUsers(p lineclient.Push) []string {
 		}
 	}
 	return append(users, lineclient.MentionedUsers(p.Messages)...)
-}
-
-// addMentionRefusedError explains LINE's 400 "Failed to send messages" for a push that
-// mentions users: LINE gives the same answer when a mentioned user is not in the chat as
-// when the bot is not, and checks mentions only when sending, so the plan could not tell.
-func addMentionRefusedError(diags *diag.Diagnostics, chat lineclient.Chat, users []string, err error) {
-	kind := kindOf(chat)
-	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String()+": a mentioned user, or the bot, is not in it",
-		err, "LINE answers 400 \"Failed to send messages\" when the message mentions a user who is not a member of the "+
-			kind.noun+", and when the bot is not in it; its validate endpoint cannot check either, so the plan passed. "+
-			"Nothing was sent. The message mentions "+strings.Join(users, ", ")+": check that each is a member of the "+
-			chat.String()+" (the line_"+string(kind.chatType)+"_member_profile data source reads one member, and "+
-			"answers 404 for someone who is not), and that the bot is in it (the line_bot_membership data source).")
-}
-
-// outcomeUnknown reports a failed push that LINE may have carried out: a server error, or no
-// final answer (except a request still queued in the client, which never went out).
-func outcomeUnknown(err error) bool {
-	var (
-		apiErr *lineclient.APIError
-		reqErr *lineclient.RequestError
-	)
-	return errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusInternalServerError ||
-		errors.As(err, &reqErr) && !reqErr.Queued
-}
-
-// addUnknownOutcomeWithRetryKey explains a push that may have gone out when retry_key is set:
-// unlike a fresh key, the same key makes running again safe for 24 hours.
-func addUnknownOutcomeWithRetryKey(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, key string, err error) {
-	advice := adviceFor(data, err)
-	if advice != "" {
-		advice += " "
-	}
-	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String(), err, advice+"The message may have "+
-		"been delivered: every attempt carried retry_key "+key+" as X-Line-Retry-Key, so it was posted at most once. "+
-		"LINE remembers a key for 24 hours from the first request that used it: running the action again with the same "+
-		"retry_key "+
-		"sends the message if LINE did not accept it, and nothing if it did.")
-}
-
-// addPushError explains a failed push: what LINE's answer means for a push, and whether the
-// message may have gone out.
-func addPushError(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, err error) {
-	summary := "Unable to push a message to the " + chat.String()
-	var (
-		apiErr *lineclient.APIError
-		reqErr *lineclient.RequestError
-	)
-	switch {
-	case lineclient.IsNotInChat(err):
-		addErrorWithAdvice(diags, summary+": the bot is not in it", err, "LINE answers 400 \"Failed to send "+
-			"messages\" when the chat does not exist or the bot is not a member of it. Nothing was sent. A member "+
-			"must invite the bot to the "+chat.String()+" from the LINE app; then run again. The line_bot_membership "+
-			"data source tells whether the bot is in a chat.")
-	case lineclient.IsMonthlyLimit(err):
-		addErrorWithAdvice(diags, summary+": the monthly message limit is reached", err, "Nothing was sent, and "+
-			"the provider did not retry: pushes fail until the quota resets next month or is raised in LINE "+
-			"Official Account Manager. A push to a chat counts once per member, so a push larger than what is "+
-			"left of the quota fails too. The line_message_quota data source shows the limit and what is used.")
-	case lineclient.IsForbidden(err):
-		addErrorWithAdvice(diags, summary, err, "LINE does not let this account push messages. Check the "+
-			"channel's plan in LINE Official Account Manager.")
-	case errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusInternalServerError,
-		errors.As(err, &reqErr) && !reqErr.Queued:
-		// LINE may have accepted an attempt whose answer never came.
-		advice := adviceFor(data, err)
-		if advice != "" {
-			advice += " "
-		}
-		addErrorWithAdvice(diags, summary, err, advice+"The message may have been delivered: every attempt "+
-			"carried the same X-Line-Retry-Key, so it was posted at most once, but invoking the action again "+
-			"makes a new push.")
-	default:
-		addClientError(diags, data, summary, err)
-	}
 }
 
 // textLengthValidator checks a message's length as LINE counts it, at plan, so that a text LINE

@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -139,70 +137,6 @@ func (a *pushMessageAction) localChecks(ctx context.Context, config tfsdk.Config
 	var r action.ValidateConfigResponse
 	a.ValidateConfig(ctx, action.ValidateConfigRequest{Config: config}, &r)
 	return append(diags, r.Diagnostics...)
-}
-
-// messageIndex finds the message LINE names, "messages[N]", in its answer.
-var messageIndex = regexp.MustCompile(`messages\[(\d+)\]`)
-
-// addValidateError explains a failed check with LINE at plan. LINE's refusal of the message
-// is an error naming the attribute, LINE's reason and property. A credential problem is an
-// error too, since the push would fail the same way. Anything else (LINE unreachable, a
-// server error, its rate limit past the deadline) is a warning: the message could not be
-// checked, and LINE checks it again when it is sent.
-func addValidateError(diags *diag.Diagnostics, data *providerData, m pushMessageModel, err error) {
-	attr, what := path.Root("text"), "text"
-	if !m.MessagesJSON.IsNull() {
-		attr, what = path.Root("messages_json"), "messages_json"
-	}
-	var apiErr *lineclient.APIError
-	switch {
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 400:
-		detail := "LINE's validate endpoint refuses " + what + ", so LINE would refuse the push. Nothing was sent.\n\n" +
-			"LINE answered: " + apiErr.Message
-		var invalid *lineclient.InvalidMessageError
-		if errors.As(err, &invalid) {
-			for _, d := range invalid.Details {
-				detail += "\n  - " + orDash(d.Message)
-				if d.Property != "" {
-					detail += " (property " + d.Property + ")"
-				}
-			}
-		}
-		detail += fmt.Sprintf("\n\nX-Line-Request-Id: %s.", orDash(apiErr.RequestID))
-		if what == "messages_json" {
-			if i := messageIndex.FindStringSubmatch(apiErr.Message + firstProperty(err)); i != nil {
-				detail += " messages[" + i[1] + "] is the message at index " + i[1] + " of messages_json (counted from 0); a " +
-					"property starting with / is a JSON pointer into that message's Flex container (its \"contents\")."
-			}
-		}
-		diags.AddAttributeError(attr, "LINE refuses the message", detail)
-	case errors.As(err, &apiErr) && (apiErr.StatusCode == 401 || apiErr.StatusCode == 403),
-		errors.As(err, new(*lineclient.TokenError)), errors.As(err, new(*lineclient.MissingCredentialsError)),
-		errors.As(err, new(*lineclient.NoIssuerError)):
-		addClientError(diags, data, "Unable to check the message with LINE", err)
-	case isLocalMessageError(err):
-		diags.AddAttributeError(attr, "Invalid message", capitalize(err.Error())+". Nothing was sent.")
-	default:
-		advice := adviceFor(data, err)
-		if advice != "" {
-			advice = "\n\n" + advice
-		}
-		diags.AddAttributeWarning(attr, "The message could not be checked with LINE",
-			err.Error()+". The plan goes on; LINE checks the message again when it is pushed."+advice)
-	}
-}
-
-func isLocalMessageError(err error) bool {
-	return errors.As(err, new(*lineclient.TemplateError)) || errors.As(err, new(*lineclient.MessagesError)) ||
-		errors.As(err, new(*lineclient.TextError))
-}
-
-func firstProperty(err error) string {
-	var invalid *lineclient.InvalidMessageError
-	if errors.As(err, &invalid) && len(invalid.Details) > 0 {
-		return " " + invalid.Details[0].Property
-	}
-	return ""
 }
 
 func orDash(s string) string {

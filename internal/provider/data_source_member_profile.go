@@ -104,9 +104,7 @@ func (d *memberProfileDataSource) Read(ctx context.Context, req datasource.ReadR
 	if err != nil {
 		summary := "Unable to read the profile of " + userID + " in " + chat.String()
 		if lineclient.IsNotFound(err) {
-			addErrorWithAdvice(&resp.Diagnostics, summary, err, "LINE answers 404 when the user is not a member of the "+
-				d.kind.noun+", has not consented to profile access (users who have never used LINE for iOS or Android), "+
-				"or when the bot is not in the chat.")
+			addErrorWithAdvice(&resp.Diagnostics, summary, err, profileNotFoundAdvice(d.kind))
 			return
 		}
 		addClientError(&resp.Diagnostics, d.data, summary, dl.explain(err))

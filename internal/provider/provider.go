@@ -175,7 +175,7 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
-		data := &providerData{unknown: true}
+		data := &providerData{unknown: true, plans: newMembershipPlans()}
 		resp.DataSourceData, resp.ResourceData = data, data
 		resp.ActionData, resp.EphemeralResourceData = data, data
 		return
@@ -222,7 +222,7 @@ func (p *lineProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"credentials": creds.describe(),
 		"user_agent":  clientCfg.UserAgent,
 	})
-	data := &providerData{client: client, creds: creds}
+	data := &providerData{client: client, creds: creds, plans: newMembershipPlans()}
 	resp.DataSourceData, resp.ResourceData = data, data
 	resp.ActionData, resp.EphemeralResourceData = data, data
 }

@@ -148,8 +148,8 @@ func TestAccProvider_halfChannelCredentials(t *testing.T) {
 		ProtoV6ProviderFactories: protoV6Factories,
 		Steps: []resource.TestStep{{
 			Config: mock.configWith(`channel_id = "`+linemock.DemoChannelID+`"`, botInfoConfig),
-			ExpectError: wrapped(`no LINE credentials.*channel_id is set but channel_secret is not: set channel_secret in the provider block ` +
-				`or the LINE_CHANNEL_SECRET environment variable.*Not used, because credentials in the provider block take ` +
+			ExpectError: wrapped(`no LINE credentials.*channel_id is set but neither a private key nor channel_secret is: set ` +
+				`channel_private_key with channel_key_id .*or channel_secret \(or LINE_CHANNEL_SECRET\).*Not used, because credentials in the provider block take ` +
 				`precedence .*: the LINE_CHANNEL_ACCESS_TOKEN environment variable`),
 		}},
 	})

@@ -16,6 +16,9 @@ type providerData struct {
 	creds credentials
 	// unknown is set when the configuration was not known at plan: nothing may call LINE.
 	unknown bool
+	// plans is what this graph walk plans for line_bot_membership: Terraform configures the
+	// provider once per walk, so it is made anew by every Configure (membership_plans.go).
+	plans *membershipPlans
 }
 
 // providerDataFrom reads what the provider's Configure handed to a data source or resource:

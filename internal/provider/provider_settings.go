@@ -2,7 +2,6 @@ package provider
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -132,32 +131,4 @@ func (c credentials) describe() string {
 // endpointSetting is api_endpoint, else LINE_API_ENDPOINT, else "" (the client's default).
 func endpointSetting(cfg providerModel, getenv func(string) string) setting {
 	return fromBlock(cfg.APIEndpoint, "api_endpoint").or(fromEnv(getenv, envAPIEndpoint))
-}
-
-// hint completes the error shown at the first call when the credentials are missing or
-// incomplete: what is missing, and what is set but not used.
-func (c credentials) hint() string {
-	var hint string
-	switch {
-	case c.channelID.set() && !c.channelSecret.set():
-		hint = "channel_id is set but channel_secret is not: set channel_secret in the provider block or the " +
-			envChannelSecret + " environment variable, or unset channel_id and set channel_access_token."
-	case c.channelSecret.set() && !c.channelID.set():
-		hint = "channel_secret is set but channel_id is not: set channel_id in the provider block or the " +
-			envChannelID + " environment variable, or unset channel_secret and set channel_access_token."
-	default:
-		hint = "Set channel_access_token in the provider block or the " + envAccessToken + " environment variable; " +
-			"or set channel_id with channel_private_key and channel_key_id (" + envChannelID + ", " + envChannelPrivateKey +
-			", " + envChannelKeyID + "), or channel_id with channel_secret (" + envChannelSecret + "), so that the provider " +
-			"issues short-lived tokens itself."
-	}
-	if len(c.shadowed) > 0 {
-		sources := make([]string, len(c.shadowed))
-		for i, s := range c.shadowed {
-			sources[i] = s.source
-		}
-		hint += " Not used, because credentials in the provider block take precedence over the environment, " +
-			"and a token over a private key over a secret: " + strings.Join(sources, ", ") + "."
-	}
-	return hint
 }

@@ -127,7 +127,8 @@ func TestCredentialsHint(t *testing.T) {
 		{name: "nothing", want: []string{"Set channel_access_token in the provider block or the LINE_CHANNEL_ACCESS_TOKEN environment variable"}},
 		{name: "ID without secret", block: map[string]string{"channel_id": "111"}, env: map[string]string{envAccessToken: "t"},
 			want: []string{
-				"channel_id is set but channel_secret is not: set channel_secret in the provider block or the LINE_CHANNEL_SECRET environment variable",
+				"channel_id is set but neither a private key nor channel_secret is: set channel_private_key with channel_key_id (or the " +
+					"LINE_CHANNEL_PRIVATE_KEY and LINE_CHANNEL_KEY_ID environment variables), or channel_secret (or LINE_CHANNEL_SECRET)",
 				"Not used, because credentials in the provider block take precedence over the environment, and a token over a private key over a secret: " + fromEnvTok + ".",
 			}},
 		{name: "secret without ID", env: map[string]string{envChannelSecret: "s"},

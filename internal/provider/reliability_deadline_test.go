@@ -11,8 +11,8 @@ import (
 )
 
 // The client stops before the deadline when a wait in its limiter (or a backoff) would outlast
-// it: the deadline is to blame although its context has not ended yet, and the advice names
-// rate_limit. An attempt that outlived request_timeout is still not blamed on it.
+// it: the deadline is to blame although its context has not ended yet, the error says that it
+// would pass (not that it passed), and the advice names rate_limit. An attempt that outlived request_timeout is still not blamed on it.
 func TestReliability_deadlineExplainsAnEarlyStop(t *testing.T) {
 	dl := &deadline{name: "read", limit: 2 * time.Second}
 	_, cancel := dl.start(context.Background())
@@ -21,8 +21,8 @@ func TestReliability_deadlineExplainsAnEarlyStop(t *testing.T) {
 	queued := &lineclient.RequestError{Operation: "get group chat summary", Queued: true, Cancelled: true, Err: context.DeadlineExceeded}
 	var dlErr *deadlineError
 	err := dl.explain(queued)
-	if !errors.As(err, &dlErr) || !strings.Contains(err.Error(), "the read deadline of 2s passed") {
-		t.Fatalf("a queue past the deadline: %v, want a deadline error", err)
+	if !errors.As(err, &dlErr) || !strings.Contains(err.Error(), "the read deadline of 2s would pass before the operation could go on") {
+		t.Fatalf("a queue past the deadline: %v, want a deadline error saying it would pass", err)
 	}
 	if advice := adviceFor(nil, err); !strings.Contains(advice, "rate_limit") || !strings.Contains(advice, `timeouts { read = "4s" }`) ||
 		strings.Contains(advice, "network") {

@@ -95,7 +95,7 @@ func TestAccReliability_queuePastDeadline(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: mock.configWith(`channel_access_token = "`+linemock.DemoToken+`"
   rate_limit           = 1`, groupSummariesBody(ids, "  timeouts {\n    read = \"2s\"\n  }\n")),
-			ExpectError: wrapped(`the read deadline of 2s passed.*rate limiter.*rate_limit.*timeouts \{ read = "4s" \}`),
+			ExpectError: wrapped(`the read deadline of 2s would pass before the operation could go on.*rate limiter.*rate_limit.*timeouts \{ read = "4s" \}`),
 		}},
 	})
 	for _, wrong := range []string{"did not reach LINE", "Check the network", "timed out: LINE did not answer"} {

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -229,46 +227,110 @@ func (r *botMembershipResource) Configure(_ context.Context, req resource.Config
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan fills in id and chat_type from the configured ID, so that the plan shows them,
-// and refuses a replacement that would strand the bot.
+// ModifyPlan fills in id and chat_type from the configured ID, so that the plan shows them;
+// records what the plan does with the chat, refusing a plan that would make the bot leave a
+// chat the same plan still declares (membership_plans.go); and refuses a replacement that
+// would strand the bot, or warns when that cannot be checked.
 func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state *botMembershipModel
+	if !req.State.Raw.IsNull() {
+		state = &botMembershipModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		r.planDestroy(ctx, state, resp)
+		return
 	}
 	var plan botMembershipModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.GroupID.IsUnknown() || plan.RoomID.IsUnknown() ||
-		(plan.GroupID.IsNull() && plan.RoomID.IsNull()) {
+	if resp.Diagnostics.HasError() || (plan.GroupID.IsNull() && plan.RoomID.IsNull()) {
 		return
 	}
-	chat := plan.chat()
-	plan.ID = types.StringValue(chat.ID)
-	plan.ChatType = types.StringValue(string(chat.Type))
-	if chat.Type == lineclient.Room {
-		plan.GroupName, plan.PictureURL = types.StringNull(), types.StringNull()
+	var chat lineclient.Chat // none while the configured ID is known only at apply
+	if !plan.GroupID.IsUnknown() && !plan.RoomID.IsUnknown() {
+		chat = plan.chat()
+		plan.ID = types.StringValue(chat.ID)
+		plan.ChatType = types.StringValue(string(chat.Type))
+		if chat.Type == lineclient.Room {
+			plan.GroupName, plan.PictureURL = types.StringNull(), types.StringNull()
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	if !req.State.Raw.IsNull() {
-		var state botMembershipModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if !resp.Diagnostics.HasError() {
-			r.checkReplacement(ctx, state, chat, plan.deadline(ctx, "read", &resp.Diagnostics), &resp.Diagnostics)
+	mark := r.recordPlan(ctx, req.Private, state, chat, &resp.Diagnostics)
+	if resp.Private != nil {
+		writeClaimMark(ctx, resp.Private, mark, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() || state == nil || !state.LeaveOnDestroy.ValueBool() || state.chat() == chat {
+		return // refused already, or no replacement that makes the bot leave
+	}
+	from := state.chat()
+	switch {
+	case chat.ID == "":
+		idAttr := "group_id"
+		if plan.GroupID.IsNull() {
+			idAttr = "room_id"
+		}
+		resp.Diagnostics.AddAttributeWarning(path.Root(idAttr),
+			"The bot leaves the "+from.String()+" before the new chat can be checked", unknownChatDetail(from))
+	case r.data == nil || r.data.unknown || r.data.client == nil:
+		resp.Diagnostics.AddAttributeWarning(path.Root(kindOf(chat).idAttr),
+			"The bot leaves the "+from.String()+" before the "+chat.String()+" can be checked",
+			unknownConfigurationDetail(from, chat))
+	default:
+		r.checkReplacement(ctx, from, chat, plan.deadline(ctx, "read", &resp.Diagnostics), &resp.Diagnostics)
+	}
+}
+
+// planDestroy records a membership that the plan destroys.
+func (r *botMembershipResource) planDestroy(ctx context.Context, state *botMembershipModel, resp *resource.ModifyPlanResponse) {
+	if resp.Private != nil {
+		writeClaimMark(ctx, resp.Private, claimMark{}, &resp.Diagnostics) // this destroy adopts nothing
+	}
+	plans := r.plans()
+	if state == nil || plans == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	plans.record(membershipClaim{kind: claimDestroy, held: state.chat(), leaveOnDestroy: state.LeaveOnDestroy.ValueBool()},
+		&resp.Diagnostics)
+}
+
+// recordPlan records what the plan does with this membership in the walk's membershipPlans,
+// and returns the mark for its planned private state. declared is the configured chat, or
+// none while it is unknown.
+func (r *botMembershipResource) recordPlan(ctx context.Context, private privateState, state *botMembershipModel, declared lineclient.Chat, diags *diag.Diagnostics) claimMark {
+	plans := r.plans()
+	if plans == nil || diags.HasError() {
+		return claimMark{Adopts: declared.ID}
+	}
+	if prior := readClaimMark(ctx, private); state == nil && prior.Walk == plans.walk && prior.Claim != 0 {
+		// The create half of a replacement whose first call this walk has just planned.
+		plans.replacing(prior.Claim, diags)
+		return claimMark{Walk: plans.walk, Claim: prior.Claim, Adopts: declared.ID}
+	}
+	claim := membershipClaim{kind: claimCreate, declared: declared}
+	if state != nil {
+		claim.held, claim.leaveOnDestroy = state.chat(), state.LeaveOnDestroy.ValueBool()
+		claim.kind = claimKeep
+		if declared != claim.held {
+			claim.kind = claimChange
 		}
 	}
+	return claimMark{Walk: plans.walk, Claim: plans.record(claim, diags), Adopts: declared.ID}
+}
+
+// plans is the walk's membershipPlans, or nil before the provider is configured.
+func (r *botMembershipResource) plans() *membershipPlans {
+	if r.data == nil {
+		return nil
+	}
+	return r.data.plans
 }
 
 // checkReplacement refuses, at plan, to replace the membership of one chat by that of a chat
 // the bot is not in. Terraform destroys before it creates, so the apply would make the bot
 // leave the old chat for good and then fail to adopt the new one. Create still checks, for
 // chats known only at apply.
-func (r *botMembershipResource) checkReplacement(ctx context.Context, state botMembershipModel, to lineclient.Chat, dl *deadline, diags *diag.Diagnostics) {
-	from := state.chat()
-	if from == to || !state.LeaveOnDestroy.ValueBool() {
-		return // no replacement, or one that only forgets the old chat
-	}
-	if r.data == nil || r.data.unknown || r.data.client == nil {
-		return // LINE cannot be asked during this plan; Create checks at apply
-	}
+func (r *botMembershipResource) checkReplacement(ctx context.Context, from, to lineclient.Chat, dl *deadline, diags *diag.Diagnostics) {
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
 	membership, err := r.data.client.Membership(ctx, to)
@@ -307,6 +369,7 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 	plan.setMembership(membership)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
+	r.data.plans.adopt(chat)
 }
 
 func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -364,6 +427,9 @@ func (r *botMembershipResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, plan.chat(), &resp.Diagnostics)
+	if resp.Private != nil {
+		writeClaimMark(ctx, resp.Private, claimMark{}, &resp.Diagnostics) // a plan's mark, not state
+	}
 }
 
 func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -379,39 +445,34 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 				"to make the bot leave. The bot is still in the chat.")
 		return
 	}
+	if why := r.stayReason(ctx, req.Private, chat); why != "" {
+		resp.Diagnostics.AddWarning("Destroyed without leaving "+chat.String(), why+" So the provider did not ask "+
+			"LINE to make the bot leave, which would strand that membership; this one is removed from state.")
+		return
+	}
 	if notConfigured(&resp.Diagnostics, r.data) {
 		return
 	}
 	dl := state.deadline(ctx, "delete", &resp.Diagnostics)
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
-	err := dl.explain(r.data.client.Leave(ctx, chat))
-	switch {
-	case err == nil:
-	case lineclient.IsNotFound(err):
-		// A group the bot already left, or a room that is gone: the bot is not there, as wanted.
-		resp.Diagnostics.AddWarning("The bot had already left "+chat.String(),
-			"LINE answered 404 Not found to the leave request: the bot was no longer in the chat, which is "+
-				"what destroying asks for.")
-	case leaveRefused(err):
-		addClientError(&resp.Diagnostics, r.data, "The bot is still in "+chat.String()+": leaving failed", err)
-	default:
-		// No answer, or a server error: LINE may have carried the leave out all the same.
-		advice := "LINE may have carried the leave out before the answer was lost, so the membership stays in " +
-			"state until LINE says otherwise. The next plan refreshes it and tells: if the bot has left, the " +
-			"membership leaves state with a warning; if it is still there, the plan proposes to destroy it again."
-		if more := adviceFor(r.data, err); more != "" {
-			advice += "\n\n" + more
-		}
-		addErrorWithAdvice(&resp.Diagnostics, "Unknown whether the bot left "+chat.String(), err, advice)
-	}
+	addLeaveOutcome(&resp.Diagnostics, r.data, chat, dl.explain(r.data.client.Leave(ctx, chat)))
 }
 
-// leaveRefused reports an error that says LINE did not carry a leave out: it answered with a
-// client error (401, 403, 429…). Timeouts, cancellation and server errors leave it unknown.
-func leaveRefused(err error) bool {
-	var apiErr *lineclient.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode < http.StatusInternalServerError
+// stayReason says why destroying this membership must not make the bot leave chat, or ""
+// when nothing keeps it there: the plan that destroys it adopts the same chat again (a
+// tainted membership, replaced in Terraform's default order), or this apply has already
+// adopted it (create_before_destroy). The plan refuses the other ways of leaving a chat that
+// the configuration declares; these two it cannot always see.
+func (r *botMembershipResource) stayReason(ctx context.Context, private privateState, chat lineclient.Chat) string {
+	if private != nil && readClaimMark(ctx, private).Adopts == chat.ID {
+		return "This destroy is the first half of a replacement whose new membership adopts the same chat " +
+			"(a tainted membership, for example)."
+	}
+	if plans := r.plans(); plans != nil && plans.adoptedInWalk(chat) {
+		return "This apply has just adopted the same chat as a new membership (create_before_destroy)."
+	}
+	return ""
 }
 
 // ImportState accepts the chat's ID, from terraform import or an import block's id, or an

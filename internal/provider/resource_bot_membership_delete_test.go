@@ -149,7 +149,7 @@ func TestBotMembershipResourceDelete_noAnswerSaysOutcomeUnknown(t *testing.T) {
 			ctx, cancel := newContext()
 			defer cancel()
 			d := onlyDiagnostic(t, deleteMembership(ctx, t, r, lineclient.GroupChat(linemock.DemoGroupOps)), diag.SeverityError)
-			if want := "Unknown whether the bot left group chat " + linemock.DemoGroupOps; d.Summary() != want {
+			if want := "The bot may have left group chat " + linemock.DemoGroupOps; d.Summary() != want {
 				t.Errorf("summary = %q, want %q", d.Summary(), want)
 			}
 			for _, want := range []string{"LINE may have carried the leave out", "The next plan refreshes it and tells"} {
@@ -181,6 +181,47 @@ func TestBotMembershipResourceDelete_refusedSaysStillIn(t *testing.T) {
 	}
 	if !strings.Contains(d.Detail(), "401") || !strings.Contains(d.Detail(), "channel_access_token") {
 		t.Errorf("detail does not explain the 401:\n%s", d.Detail())
+	}
+	if !mock.botJoined(t, linemock.DemoGroupOps) {
+		t.Error("the bot left")
+	}
+}
+
+// The first leave was carried out and its answer lost; the retry met 404. The bot has left,
+// most likely by the first attempt: the warning does not say it had left already.
+func TestBotMembershipResourceDelete_lostAnswerThenNotFound(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	front := mock.losingAnswers(t, "/v2/bot/group/"+linemock.DemoGroupOps+"/leave", 1)
+	r := membershipOn(t, front, linemock.DemoToken)
+	d := onlyDiagnostic(t, deleteMembership(context.Background(), t, r, lineclient.GroupChat(linemock.DemoGroupOps)), diag.SeverityWarning)
+	if want := "The bot has left group chat " + linemock.DemoGroupOps; d.Summary() != want {
+		t.Errorf("summary = %q, want %q", d.Summary(), want)
+	}
+	if !strings.Contains(d.Detail(), "an earlier attempt, whose answer was lost") {
+		t.Errorf("detail does not explain the lost answer:\n%s", d.Detail())
+	}
+	if err := expectLeaves(mock, http.StatusOK, http.StatusNotFound); err != nil {
+		t.Error(err)
+	}
+}
+
+// No leave request reached LINE (the endpoint redirected, which LINE never does): the bot has
+// not left, and the error says neither that it may have nor that LINE refused.
+func TestBotMembershipResourceDelete_noRequestCarriedOut(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	mock.SetFault(linemock.EndpointGroupLeave, linemock.Fault{RedirectTo: "http://127.0.0.1:9"})
+	r := membershipOn(t, mock, linemock.DemoToken)
+	d := onlyDiagnostic(t, deleteMembership(context.Background(), t, r, lineclient.GroupChat(linemock.DemoGroupOps)), diag.SeverityError)
+	if want := "Unable to make the bot leave group chat " + linemock.DemoGroupOps; d.Summary() != want {
+		t.Errorf("summary = %q, want %q", d.Summary(), want)
+	}
+	for _, want := range []string{"No leave request was carried out", "LINE's API never redirects"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
+		}
+	}
+	if strings.Contains(d.Detail(), "may have") {
+		t.Errorf("detail says the leave may have happened:\n%s", d.Detail())
 	}
 	if !mock.botJoined(t, linemock.DemoGroupOps) {
 		t.Error("the bot left")

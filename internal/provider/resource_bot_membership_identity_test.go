@@ -102,12 +102,47 @@ func TestAccBotMembershipResource_identity(t *testing.T) {
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
+		},
+	})
+}
+
+// A configuration generated from an identity writes group_id or room_id and plans no change.
+// plan -generate-config-out imports into line_bot_membership.generated beside the membership
+// of the same chat in state: two memberships of one chat, which the plan refuses unless the
+// one in state goes without leaving. So the memberships are first set to leave_on_destroy =
+// false, and the configuration that generates declares no other.
+func TestAccBotMembershipResource_generatedConfiguration(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   needsIdentity,
+		CheckDestroy: func(*terraform.State) error {
+			for _, chatID := range []string{linemock.DemoGroupOps, linemock.DemoRoom} {
+				if !mock.botJoined(t, chatID) {
+					return fmt.Errorf("the bot left %s, whose membership had leave_on_destroy = false", chatID)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: mock.config(`
+resource "line_bot_membership" "ops" {
+  group_id         = "` + linemock.DemoGroupOps + `"
+  leave_on_destroy = false
+}
+resource "line_bot_membership" "room" {
+  room_id          = "` + linemock.DemoRoom + `"
+  leave_on_destroy = false
+}`),
+			},
 			{
 				// plan -generate-config-out from the identity of ops, into line_bot_membership.generated.
 				ResourceName:    opsMembership,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 				GenerateConfig:  true,
+				Config:          mock.config(``),
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 					expectGeneratedConfig{
 						address: "line_bot_membership.generated",
@@ -122,6 +157,7 @@ func TestAccBotMembershipResource_identity(t *testing.T) {
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 				GenerateConfig:  true,
+				Config:          mock.config(``),
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 					expectGeneratedConfig{
 						address: "line_bot_membership.generated",

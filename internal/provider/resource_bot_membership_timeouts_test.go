@@ -92,7 +92,7 @@ func TestAccBotMembershipResource_deleteDeadline(t *testing.T) {
 					start = time.Now()
 				},
 				Config: mock.config(``),
-				ExpectError: wrapped(`Unknown whether the bot left group chat ` + linemock.DemoGroupOps + `.*` +
+				ExpectError: wrapped(`The bot may have left group chat ` + linemock.DemoGroupOps + `.*` +
 					`the delete deadline of 3s passed.*LINE may have carried the leave out.*` +
 					`The next plan refreshes it and tells.*timeouts \{ delete = "6s" \}`),
 			},

@@ -59,28 +59,30 @@ func (d *deadline) explain(err error) error {
 	var reqErr *lineclient.RequestError
 	// The client gave up before the deadline because a wait would have outlasted it.
 	stoppedEarly := errors.As(err, &reqErr) && reqErr.Cancelled
-	if d.ctx.Err() == nil && !stoppedEarly {
+	passed := d.ctx.Err() != nil
+	if !passed && !stoppedEarly {
 		return err
 	}
-	return &deadlineError{deadline: *d, err: err}
+	return &deadlineError{deadline: *d, early: !passed, err: err}
 }
 
 type deadlineError struct {
 	deadline
-	err error
+	// early is set when the client stopped before the deadline, because the next wait (a
+	// queue, a backoff) or attempt could not have ended before it.
+	early bool
+	err   error
 }
 
 func (e *deadlineError) Error() string {
+	if e.early {
+		return fmt.Sprintf("the %s deadline of %s would pass before the operation could go on: %v",
+			e.name, shortDuration(e.limit), e.err)
+	}
 	return fmt.Sprintf("the %s deadline of %s passed: %v", e.name, shortDuration(e.limit), e.err)
 }
 
 func (e *deadlineError) Unwrap() error { return e.err }
-
-func (e *deadlineError) advice() string {
-	return fmt.Sprintf("The operation ran out of time while LINE was throttling or failing. Raise its deadline "+
-		"with a timeouts block, for example `timeouts { %s = \"%s\" }`, or lower -parallelism.",
-		e.name, shortDuration(2*e.limit))
-}
 
 // shortDuration prints 5m0s as 5m and 1h0m0s as 1h.
 func shortDuration(d time.Duration) string {

@@ -4,7 +4,10 @@
 //   - plan over N memberships with the mock answering at 0 ms and at 20 ms of latency, and
 //     over N terraform_data resources (the cost of being a plugin at all);
 //   - requests per refresh, from the mock's counters, with and without -refresh=false;
-//   - a group of 250 members read with and without include_profiles, at 20 ms.
+//   - a group of 250 members read with and without include_profiles, at 20 ms;
+//   - 300 member counts under a 12 req/s limit on that endpoint, with 150 group summaries
+//     beside them that LINE does not limit (issue 19): the share of the limited endpoint's
+//     requests answered 429.
 //
 // It prints a table with the targets of issue 7 and, with -out, writes it to BENCHMARKS.md.
 // It exits 1 when a target is missed.
@@ -29,9 +32,15 @@ func main() {
 	profiles := flag.Int("profiles", 250, "members of the group read with include_profiles")
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency the mock adds to every request")
 	runs := flag.Int("runs", 5, "plans timed per case; the table gives the median")
+	var t throttledCase
+	flag.IntVar(&t.reads, "throttled-reads", 300, "member counts read under LINE's limit on that endpoint")
+	flag.IntVar(&t.beside, "throttled-beside", 150, "group summaries read beside them, not limited")
+	flag.IntVar(&t.limit, "throttled-limit", 12, "LINE's limit on members/count, requests per second")
+	flag.IntVar(&t.runs, "throttled-runs", 3, "throttled plans; the table gives the median share")
+	flag.BoolVar(&t.only, "throttled-only", false, "plan the throttled case alone, print its figures and write nothing")
 	out := flag.String("out", "", "also write the report to this Markdown file")
 	flag.Parse()
-	if err := run(*n, *profiles, *latency, *runs, *out); err != nil {
+	if err := run(*n, *profiles, *latency, *runs, t, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "planbench:", err)
 		os.Exit(1)
 	}
@@ -46,7 +55,7 @@ type bench struct {
 	runs      int
 }
 
-func run(n, profiles int, latency time.Duration, runs int, out string) error {
+func run(n, profiles int, latency time.Duration, runs int, throttled throttledCase, out string) error {
 	terraform, err := tfharness.FindTerraform()
 	if err != nil {
 		return err
@@ -61,7 +70,7 @@ func run(n, profiles int, latency time.Duration, runs int, out string) error {
 	if err != nil {
 		return err
 	}
-	fixture, groupIDs, bigGroup := benchFixture(n, profiles)
+	fixture, groupIDs, bigGroup := benchFixture(max(n, throttled.reads, throttled.beside), profiles)
 	// LINE's own rate limit stays on: the provider must keep under it.
 	mock, err := linemock.New(fixture)
 	if err != nil {
@@ -72,13 +81,22 @@ func run(n, profiles int, latency time.Duration, runs int, out string) error {
 	defer mock.Close()
 	b := &bench{mock: mock, env: "LINE_API_ENDPOINT=" + ts.URL, terraform: terraform, plugins: plugins, root: root, runs: runs}
 
-	r := report{n: n, profiles: profiles, latency: latency, runs: runs}
+	r := report{n: n, profiles: profiles, latency: latency, runs: runs, throttled: throttled}
 	if r.terraformVersion, err = b.terraformVersion(); err != nil {
 		return err
 	}
+	if throttled.only {
+		if r.throttledPlans, err = b.throttledPlans(throttled, groupIDs); err != nil {
+			return err
+		}
+		m := r.throttledMedian()
+		fmt.Printf("median of %d throttled plans: %d member-count requests, %d answered 429 (%.1f%%); %d summaries, %d answered 429\n",
+			len(r.throttledPlans), m.counts, m.counts429, 100*m.share429(), m.summaries, m.summaries429)
+		return nil
+	}
 
 	fmt.Fprintf(os.Stderr, "planning %d memberships…\n", n)
-	memberships, err := b.workspace("memberships", membershipsConfig(groupIDs))
+	memberships, err := b.workspace("memberships", membershipsConfig(groupIDs[:n]))
 	if err != nil {
 		return err
 	}
@@ -122,6 +140,11 @@ func run(n, profiles int, latency time.Duration, runs int, out string) error {
 		} else {
 			r.planNoProfiles, r.requestsNoProfiles = d, requests
 		}
+	}
+
+	fmt.Fprintf(os.Stderr, "planning %d member counts under %d req/s beside %d summaries…\n", throttled.reads, throttled.limit, throttled.beside)
+	if r.throttledPlans, err = b.throttledPlans(throttled, groupIDs); err != nil {
+		return err
 	}
 
 	text := r.markdown()
@@ -177,6 +200,78 @@ func (b *bench) timePlans(ws *tfharness.Workspace, latency time.Duration, extraA
 	}
 	slices.Sort(times)
 	return times[len(times)/2], requests, nil
+}
+
+// throttledCase is issue 19's plan: reads member counts of as many groups under LINE's limit
+// on that endpoint, and summaries of beside groups, which LINE does not limit.
+type throttledCase struct {
+	reads, beside, limit, runs int
+	only                       bool // this case alone
+}
+
+// throttledPlan is what one throttled plan did.
+type throttledPlan struct {
+	took                         time.Duration
+	counts, counts429, summaries int // requests to members/count, those answered 429, summaries
+	summaries429, otherEndpoints int // should stay 0
+}
+
+func (p throttledPlan) share429() float64 { return float64(p.counts429) / float64(max(p.counts, 1)) }
+
+// throttledPlans plans tc.runs times, each with a fresh, full bucket, and returns what each did.
+func (b *bench) throttledPlans(tc throttledCase, groupIDs []string) ([]throttledPlan, error) {
+	ws, err := b.workspace("throttled", throttledConfig(groupIDs[:tc.reads], groupIDs[:tc.beside]))
+	if err != nil {
+		return nil, err
+	}
+	defer b.mock.SetRateLimit(b.mock.RateLimit()) // every endpoint as before
+	var plans []throttledPlan
+	for range tc.runs {
+		if err := b.mock.SetEndpointRateLimit(linemock.EndpointGroupMemberCount, tc.limit); err != nil {
+			return nil, err
+		}
+		if err := b.mock.SetEndpointRateLimit(linemock.EndpointGroupSummary, 0); err != nil {
+			return nil, err
+		}
+		b.mock.ResetRequests()
+		d, out, err := ws.Time(nil, "plan", "-input=false", "-no-color", "-lock=false")
+		if err != nil {
+			return nil, fmt.Errorf("%w\n%s", err, out)
+		}
+		p := throttledPlan{took: d}
+		for _, req := range b.mock.Requests() {
+			switch req.Endpoint {
+			case linemock.EndpointGroupMemberCount:
+				p.counts++
+				if req.Status == 429 {
+					p.counts429++
+				}
+			case linemock.EndpointGroupSummary:
+				p.summaries++
+				if req.Status == 429 {
+					p.summaries429++
+				}
+			default:
+				p.otherEndpoints++
+			}
+		}
+		fmt.Fprintf(os.Stderr, "  %s: %d member-count requests, %d answered 429 (%.1f%%); %d summaries\n",
+			round(d), p.counts, p.counts429, 100*p.share429(), p.summaries)
+		plans = append(plans, p)
+	}
+	return plans, nil
+}
+
+func throttledConfig(countIDs, summaryIDs []string) string {
+	var b strings.Builder
+	b.WriteString("provider \"line\" {}\n")
+	for i, id := range countIDs {
+		fmt.Fprintf(&b, "data \"line_group_member_count\" \"c%03d\" {\n  group_id = %q\n}\n", i, id)
+	}
+	for i, id := range summaryIDs {
+		fmt.Fprintf(&b, "data \"line_group_summary\" \"s%03d\" {\n  group_id = %q\n}\n", i, id)
+	}
+	return b.String()
 }
 
 func (b *bench) terraformVersion() (string, error) {
