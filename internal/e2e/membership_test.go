@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 	"github.com/tf-line/terraform-provider-line/internal/tfharness"
 )
 
@@ -197,10 +198,11 @@ provider "line" {
 // newWorkspaceBehind is newWorkspace with LINE reached through front, which wraps the mock.
 func newWorkspaceBehind(t *testing.T, front func(mock *linemock.Server) http.Handler) *workspace {
 	t.Helper()
-	mock, err := linemock.New(linemock.DemoFixture())
+	mock, err := linemock.New(linemock.DemoFixture(), linemocktest.Options(t)...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	linemocktest.LogSeed(t, mock)
 	ts := httptest.NewServer(front(mock))
 	t.Cleanup(func() { mock.Close(); ts.Close() })
 	ws, err := tfharness.NewWorkspace(t.TempDir(), terraformPath, pluginDir, "LINE_API_ENDPOINT="+ts.URL)
