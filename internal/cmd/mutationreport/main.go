@@ -238,7 +238,7 @@ type equivalence struct {
 }
 
 // markEquivalents fills each package's Equivalent from the entries of file, and returns the
-// entries that matched no lived mutant.
+// entries for these packages' files that matched no lived mutant.
 func markEquivalents(pkgs []pkg, file string, lines *sourceLines) ([]string, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -281,7 +281,8 @@ func markEquivalents(pkgs []pkg, file string, lines *sourceLines) ([]string, err
 	}
 	var unused []string
 	for _, e := range entries {
-		if !e.used {
+		measured := slices.ContainsFunc(pkgs, func(p pkg) bool { return strings.HasPrefix(e.file, p.Name+"/") })
+		if !e.used && measured {
 			entry := e.file + " | " + e.mutator + " | " + e.code
 			if e.at != "" {
 				entry += " @ " + e.at

@@ -40,6 +40,9 @@ func TestReport(t *testing.T) {
 			t.Errorf("MUTATION.md lacks %q:\n%s", want, md)
 		}
 	}
+	if strings.Contains(stdout.String(), "internal/other") {
+		t.Errorf("an entry of a package that was not measured is reported:\n%s", stdout.String())
+	}
 	if strings.Contains(string(md), "INCREMENT_DECREMENT") || strings.Contains(string(md), "INVERT_NEGATIVES") {
 		t.Errorf("MUTATION.md lists mutants that were not covered or not viable:\n%s", md)
 	}
