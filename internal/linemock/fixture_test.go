@@ -165,6 +165,20 @@ func TestParseFixtureShortBotIDs(t *testing.T) {
 	}
 }
 
+// A channel ID is any decimal string, 0 to 9; a world may hold more rooms than groups.
+func TestParseFixtureDigitsAndRooms(t *testing.T) {
+	m := minimalFixture()
+	m["channels"] = []any{map[string]any{"id": "9876543210", "secret": "s"}}
+	m["groups"] = []any{}
+	f, err := ParseFixture(encode(t, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(f); err != nil {
+		t.Fatalf("a world of one room and no group: %v", err)
+	}
+}
+
 func TestParseFixtureRefusesBadJSON(t *testing.T) {
 	cases := []struct {
 		name, data, want string
