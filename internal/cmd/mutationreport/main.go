@@ -250,7 +250,8 @@ func markEquivalents(pkgs []pkg, file string, lines *sourceLines) ([]string, err
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		parts := strings.SplitN(line, "|", 4)
+		// " | " apart, so that a line of code may hold "||" (but not " | ").
+		parts := strings.SplitN(line, " | ", 4)
 		for j := range parts {
 			parts[j] = strings.TrimSpace(parts[j])
 		}

@@ -19,6 +19,8 @@ func TestReport(t *testing.T) {
 	for _, want := range []string{
 		"internal/x                 7       2      2          1         1          1           1     50.0%     80.0%      12s",
 		"testdata/equivalents.txt: no surviving mutant matches \"internal/x/x.go | CONDITIONALS_NEGATION | return b\"",
+		// A line of code with || in it is read whole.
+		"testdata/equivalents.txt: no surviving mutant matches \"internal/x/x.go | CONDITIONALS_NEGATION | if a > b || a == b {\"",
 		"listed in " + out,
 	} {
 		if !strings.Contains(stdout.String(), want) {
