@@ -160,7 +160,7 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 		out.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	stats.attempts++
-	a.resp, a.err = r.wire.RoundTrip(out)
+	a.resp, a.err = r.wire.RoundTrip(out) //nolint:bodyclose // the answer goes back to the caller, which closes it
 	a.written = wrote.Load() || !conn.Load()
 	return t, a, nil
 }
