@@ -148,7 +148,7 @@ func TestRetriesTransientAnswersThenSucceeds(t *testing.T) {
 			}
 			writeJSON(w, 200, map[string]int{"count": 7})
 		})
-		count, err := f.client(t, newFixedPacer(10000), fastBackoff).MemberCount(context.Background(), RoomChat(roomID))
+		count, err := f.client(t, newFixedPacer(), fastBackoff).MemberCount(context.Background(), RoomChat(roomID))
 		if err != nil || count != 7 || f.requests.Load() != 3 {
 			t.Errorf("status %d: count=%d err=%v requests=%d, want 7 after 3 requests", status, count, err, f.requests.Load())
 		}

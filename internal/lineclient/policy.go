@@ -64,8 +64,8 @@ func judge(resp *http.Response, err error) (v verdict, o outcome, answer *APIErr
 		}
 		return retryBudget, outcomeUnknown, nil
 	}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests:
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
 		answer = peekAnswer(resp)
 		switch {
 		case IsRateLimited(answer):
@@ -74,10 +74,9 @@ func judge(resp *http.Response, err error) (v verdict, o outcome, answer *APIErr
 			return final, outcomeUnknown, answer
 		}
 		return retryBudget, outcomeUnknown, answer
-	case code == http.StatusUnauthorized:
+	case http.StatusUnauthorized:
 		return renewToken, outcomePassed, peekAnswer(resp)
-	case code == http.StatusInternalServerError, code == http.StatusBadGateway,
-		code == http.StatusServiceUnavailable, code == http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return retryBudget, outcomePassed, peekAnswer(resp)
 	}
 	return final, outcomePassed, nil

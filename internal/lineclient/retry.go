@@ -18,11 +18,11 @@ import (
 // provider's operations have: as long as their default timeout.
 const waitWithoutDeadline = 5 * time.Minute
 
-// minWriteTime is the least time left before the deadline with which an attempt that changes
+// MinWriteTime is the least time left before the deadline with which an attempt that changes
 // something (any method but GET) is started: one with less could be carried out by LINE and
 // its answer cut off by the deadline, an outcome nobody can tell. It is min(request_timeout,
-// minWriteTime).
-const minWriteTime = 2 * time.Second
+// MinWriteTime).
+const MinWriteTime = 2 * time.Second
 
 // retrier is the retry loop, an http.RoundTripper between the SDK and the wire. Its fields are
 // the policy; what one call went through is recorded in the callStats of the call's context.
@@ -160,7 +160,7 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 		out.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	stats.attempts++
-	a.resp, a.err = r.wire.RoundTrip(out)
+	a.resp, a.err = r.wire.RoundTrip(out) //nolint:bodyclose // the answer goes back to the caller, which closes it
 	a.written = wrote.Load() || !conn.Load()
 	return t, a, nil
 }
@@ -173,7 +173,7 @@ func (r *retrier) lastStart(ctx context.Context, stats *callStats, writes bool) 
 		deadline = stats.started.Add(waitWithoutDeadline)
 	}
 	if writes {
-		deadline = deadline.Add(-min(r.attemptTimeout, minWriteTime))
+		deadline = deadline.Add(-min(r.attemptTimeout, MinWriteTime))
 	}
 	return deadline
 }

@@ -24,7 +24,7 @@ func TestADeadlineDuringAnAttemptKeepsLINEsLastAnswer(t *testing.T) {
 		}
 		<-r.Context().Done()
 	})
-	c := f.client(t, fastBackoff, newFixedPacer(10000), func(c *Config) { c.MaxRetries = 0 })
+	c := f.client(t, fastBackoff, newFixedPacer(), func(c *Config) { c.MaxRetries = 0 })
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, err := c.GroupSummary(ctx, groupID)

@@ -124,6 +124,7 @@ func TestTheRequestHandedToRoundTripIsNotModified(t *testing.T) {
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("resp %v, err %v; want the third attempt's 200", resp, err)
 			}
+			defer resp.Body.Close()
 			if !equalHeaders(req.Header, before) || req.Context() != ctx || req.URL.String() != "https://api.line.me/v2/bot/message/push" {
 				t.Fatalf("the request was modified: headers %v, want %v", req.Header, before)
 			}
@@ -163,6 +164,7 @@ func TestRetrierWorksWithoutACallRecord(t *testing.T) {
 	if err != nil || resp.StatusCode != 503 || len(w.headers) != 3 {
 		t.Fatalf("resp %v, err %v after %d attempts; want the 503 after max_retries + 1 = 3", resp, err, len(w.headers))
 	}
+	defer resp.Body.Close()
 	if w.headers[0].Get("Authorization") != "" {
 		t.Error("a retrier without a token source set a token")
 	}

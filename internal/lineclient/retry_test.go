@@ -29,7 +29,7 @@ func TestRateLimit429IsRetriedWithoutUsingUpMaxRetries(t *testing.T) {
 			writeJSON(w, 200, map[string]int{"count": 4})
 		}
 	})
-	c := f.client(t, fastBackoff, newFixedPacer(10000), func(c *Config) { c.MaxRetries = 1 })
+	c := f.client(t, fastBackoff, newFixedPacer(), func(c *Config) { c.MaxRetries = 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	count, err := c.MemberCount(ctx, GroupChat(groupID))
@@ -126,7 +126,7 @@ func TestRateLimitRetriedUntilTheDeadline(t *testing.T) {
 			})
 			var p pacer = newLimiter(10000)
 			if fixed {
-				p = newFixedPacer(10000)
+				p = newFixedPacer()
 			}
 			c := f.client(t, fastBackoff, p, func(c *Config) { c.MaxRetries = 0 })
 			ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
@@ -197,7 +197,7 @@ func TestCancelWhileThrottled(t *testing.T) {
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 429, map[string]string{"message": msgRateLimited})
 	})
-	c := f.client(t, fastBackoff, newFixedPacer(10000))
+	c := f.client(t, fastBackoff, newFixedPacer())
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for f.requests.Load() < 3 {
@@ -500,7 +500,7 @@ func TestTokenEndpointRateLimitIsRetried(t *testing.T) {
 		}
 		writeJSON(w, 200, map[string]int{"count": 5})
 	})
-	c := f.client(t, fastBackoff, newFixedPacer(10000), func(c *Config) {
+	c := f.client(t, fastBackoff, newFixedPacer(), func(c *Config) {
 		c.AccessToken, c.ChannelID, c.ChannelSecret, c.MaxRetries = "", testChannelID, testChannelSecret, 0
 	})
 	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {

@@ -118,7 +118,7 @@ func (s *issuer) token(ctx context.Context) (string, error) {
 		s.mu.Unlock()
 		return tok, nil
 	case s.current != "" && s.expiresAt.Sub(now) > s.margin:
-		tok, retry := s.current, s.refused == nil && !(s.failed != nil && now.Before(s.failedUntil))
+		tok, retry := s.current, s.refused == nil && (s.failed == nil || !now.Before(s.failedUntil))
 		s.mu.Unlock()
 		if retry {
 			s.renewInBackground(ctx)
@@ -251,7 +251,7 @@ func (s *issuer) issue(ctx context.Context, bounded bool) (IssuedToken, error) {
 		return IssuedToken{}, &TokenError{KeyID: s.keyID, Err: fmt.Errorf("%s: %w", opIssueToken, err)}
 	}
 	callCtx, stats := withCallStats(ctx)
-	res, body, err := s.request(callCtx, api)
+	res, body, err := s.request(callCtx, api) //nolint:bodyclose // the SDK has read and closed it, and re-buffered it on failure
 	var signing *signingError
 	switch {
 	case errors.As(err, &signing):

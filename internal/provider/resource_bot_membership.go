@@ -111,7 +111,8 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 		CreateDescription: timeoutDescription("create (adopting the chat)"),
 		ReadDescription: timeoutDescription("refresh, and the check at plan that the bot is in the chat a " +
 			"replacement would adopt,"),
-		DeleteDescription: timeoutDescription("delete (leaving the chat)"),
+		DeleteDescription: timeoutDescription("delete (leaving the chat)") + " It must be longer than 2s: a " +
+			"leave request is never started with less than that (or request_timeout, if shorter) left.",
 	}).(schema.SingleNestedBlock) // what timeouts.Block returns
 	block.MarkdownDescription = "Deadlines for each operation, retries and waits for LINE's rate limit included. " +
 		"The delete deadline is read from state: apply a change to it before the destroy it is meant for."
@@ -122,6 +123,12 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 			panic(fmt.Sprintf("timeouts attribute %q is a %T, not a string", name, a))
 		}
 		attribute.Validators = []validator.String{durationValidator{}}
+		if name == "delete" {
+			attribute.Validators = []validator.String{durationValidator{over: lineclient.MinWriteTime, why: fmt.Sprintf(
+				"A leave request is never started with less than %s (or request_timeout, if shorter) left before "+
+					"the deadline, since LINE could carry it out after the deadline cut its answer off: with this "+
+					"deadline the bot would never leave.", lineclient.MinWriteTime)}}
+		}
 		block.Attributes[name] = attribute
 	}
 	return block

@@ -141,14 +141,17 @@ func TestAccBotMembershipResource_readDeadline(t *testing.T) {
 	})
 }
 
-// A malformed or non-positive duration is refused at plan, naming the attribute, before any
-// request.
+// A malformed or non-positive duration, or a delete deadline too short for any leave request
+// to start, is refused at plan, naming the attribute, before any request.
 func TestAccBotMembershipResource_timeoutsValidation(t *testing.T) {
 	mock := newMockLINE(t, nil)
 	for setting, want := range map[string]string{
 		`create = "five minutes"`: `Attribute timeouts.create must be a positive duration such as "30s", "1m" or "1m30s", got: "five minutes"`,
 		`read = "0s"`:             `Attribute timeouts.read must be a positive duration .*got: "0s"`,
-		`delete = "-1h"`:          `Attribute timeouts.delete must be a positive duration .*got: "-1h"`,
+		`delete = "-1h"`:          `Attribute timeouts.delete must be a duration longer than 2s.*got: "-1h"`,
+		// A leave is never started with less than 2 s left: with this deadline the bot could never leave.
+		`delete = "2s"`: `Attribute timeouts.delete must be a duration longer than 2s, such as "30s", "1m" or "1m30s", got: "2s"\. ` +
+			`A leave request is never started with less than 2s .*the bot would never leave`,
 	} {
 		t.Run(setting, func(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{

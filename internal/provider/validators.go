@@ -40,10 +40,17 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 	}
 }
 
-// durationValidator accepts a positive Go duration string such as "30s" or "1m30s".
-type durationValidator struct{}
+// durationValidator accepts a positive Go duration string such as "30s" or "1m30s", longer
+// than over when over is set (why says what needs it).
+type durationValidator struct {
+	over time.Duration
+	why  string
+}
 
-func (durationValidator) Description(context.Context) string {
+func (v durationValidator) Description(context.Context) string {
+	if v.over > 0 {
+		return fmt.Sprintf(`must be a duration longer than %s, such as "30s", "1m" or "1m30s"`, v.over)
+	}
 	return `must be a positive duration such as "30s", "1m" or "1m30s"`
 }
 
@@ -54,9 +61,12 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+	if err != nil || d <= 0 || d <= v.over {
+		detail := fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString())
+		if err == nil && d > 0 && v.why != "" {
+			detail += " " + v.why
+		}
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", detail)
 	}
 }
 
