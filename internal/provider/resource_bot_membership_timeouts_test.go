@@ -25,12 +25,12 @@ resource "line_bot_membership" "ops" {
 }`)
 }
 
-// deadlineStep checks the time since *start of a step that ends at a 2s deadline: at least
-// the deadline (ending sooner would not be the deadline), at most a minute, generous for a
-// loaded machine and far below the hour that a hung request would take without a deadline.
-func deadlineStep(t *testing.T, start *time.Time) {
+// deadlineStep checks the time since *start of a step that ends at deadline: at least the
+// deadline (ending sooner would not be the deadline), at most a minute, generous for a loaded
+// machine and far below the hour that a hung request would take without a deadline.
+func deadlineStep(t *testing.T, start *time.Time, deadline time.Duration) {
 	t.Helper()
-	tookWithin(t, "the step", time.Since(*start), 2*time.Second, time.Minute)
+	tookWithin(t, "the step", time.Since(*start), deadline, time.Minute)
 }
 
 // LINE does not answer: the create ends at its deadline with an error that names it and says
@@ -52,7 +52,7 @@ func TestAccBotMembershipResource_createDeadline(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					deadlineStep(t, &start)
+					deadlineStep(t, &start, 2*time.Second)
 					mock.ClearFaults()
 				},
 				Config: mock.config(``),
@@ -99,7 +99,7 @@ func TestAccBotMembershipResource_deleteDeadline(t *testing.T) {
 			{
 				// Still in state: with LINE answering again, the configuration plans no change.
 				PreConfig: func() {
-					deadlineStep(t, &start)
+					deadlineStep(t, &start, 3*time.Second)
 					mock.ClearFaults()
 				},
 				Config:   config,
@@ -131,7 +131,7 @@ func TestAccBotMembershipResource_readDeadline(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					deadlineStep(t, &start)
+					deadlineStep(t, &start, 2*time.Second)
 					mock.ClearFaults()
 				},
 				Config:   config,
