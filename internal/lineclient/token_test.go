@@ -27,6 +27,9 @@ type tokenLINE struct {
 	mu      sync.Mutex
 	revoked map[string]bool
 	used    []string // the bearer token of each Messaging API request, in order
+	// gate, when set, holds the token endpoint's answers until it is closed (or the request
+	// ends): a renewal in flight while a call is answered.
+	gate chan struct{}
 }
 
 func newTokenLINE(t *testing.T) *tokenLINE {
@@ -38,6 +41,16 @@ func newTokenLINE(t *testing.T) *tokenLINE {
 				r.PostForm.Get("client_secret") != testChannelSecret {
 				writeJSON(w, 400, map[string]string{"error": "invalid_request", "error_description": "Invalid 'client_credentials'."})
 				return
+			}
+			l.mu.Lock()
+			gate := l.gate
+			l.mu.Unlock()
+			if gate != nil {
+				select {
+				case <-gate:
+				case <-r.Context().Done():
+					return
+				}
 			}
 			n := l.issued.Add(1)
 			writeJSON(w, 200, map[string]any{"token_type": "Bearer", "access_token": "issued-" + strconv.Itoa(int(n)), "expires_in": 900})
@@ -62,6 +75,26 @@ func (l *tokenLINE) revoke(token string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.revoked[token] = true
+}
+
+// holdTokens holds the token endpoint's answers until the function it returns is called, or
+// the test ends.
+func (l *tokenLINE) holdTokens(t *testing.T) (release func()) {
+	gate := make(chan struct{})
+	l.mu.Lock()
+	l.gate = gate
+	l.mu.Unlock()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			l.mu.Lock()
+			l.gate = nil
+			l.mu.Unlock()
+			close(gate)
+		})
+	}
+	t.Cleanup(release) // before the server closes, which waits for the held answers
+	return release
 }
 
 func (l *tokenLINE) lastUsed() string {
@@ -112,22 +145,39 @@ func TestStatelessTokenFreshRenewingExpired(t *testing.T) {
 		c.AccessToken, c.ChannelID, c.ChannelSecret, c.Now = "", testChannelID, testChannelSecret, clock.Now
 		c.RequestTimeout = 30 * time.Second
 	})
-	step := func(advance time.Duration, wantUsed string, wantIssued int32) {
+	call := func(advance time.Duration) {
 		t.Helper()
 		clock.Advance(advance)
-		if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
+		// A call is answered at once; the deadline fails one that waits for a held renewal.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
 			t.Fatal(err)
 		}
-		c.issuer.renewals.Wait()
+	}
+	check := func(advance time.Duration, wantUsed string, wantIssued int32) {
+		t.Helper()
 		if used, issued := l.lastUsed(), l.issued.Load(); used != wantUsed || issued != wantIssued {
 			t.Fatalf("after %s more: the call used %s with %d tokens issued; want %s and %d", advance, used, issued, wantUsed, wantIssued)
 		}
 	}
+	step := func(advance time.Duration, wantUsed string, wantIssued int32) {
+		t.Helper()
+		call(advance)
+		c.issuer.renewals.Wait()
+		check(advance, wantUsed, wantIssued)
+	}
 	step(0, "issued-1", 1)
 	// Fresh until 15m - 30s (request_timeout) - 2m (renewal).
 	step(12*time.Minute+29*time.Second, "issued-1", 1)
-	// Renewing: still served, and a new one issued beside the call.
-	step(2*time.Second, "issued-1", 2)
+	// Renewing: still served while a new one is issued beside the call. LINE's answer to the
+	// renewal is held until the call has been answered, so that the call cannot have used it.
+	release := l.holdTokens(t)
+	call(2 * time.Second)
+	check(2*time.Second, "issued-1", 1)
+	release()
+	c.issuer.renewals.Wait()
+	check(0, "issued-1", 2)
 	step(0, "issued-2", 2)
 	// The new one is fresh for its own 12m30s.
 	step(12*time.Minute+29*time.Second, "issued-2", 2)
