@@ -84,8 +84,9 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 		// the least wait, so that "Retry-After: 0" is no busy loop.
 		d := backoff(r.waitMin, r.waitMax, stats.attempts-1)
 		if wait, value, ok := retryAfter(a.resp, time.Now()); ok && wait > d {
-			if wait > time.Until(lastStart) {
-				// Waiting would end after the deadline: fail now, and hold nobody else back.
+			if wait >= time.Until(lastStart) {
+				// Waiting would end when no attempt may start any more: fail now, and hold
+				// nobody else back.
 				stats.stopped, stats.retryAfter, stats.retryWait = context.DeadlineExceeded, value, wait
 				return a.resp, a.err
 			}
@@ -165,8 +166,9 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 	return t, a, nil
 }
 
-// lastStart is the latest time an attempt may start: the deadline (the context's, or
-// waitWithoutDeadline after the call started), and for a write min(request_timeout, 2s) before.
+// lastStart is when attempts stop being started (none starts at lastStart or later): the
+// deadline (the context's, or waitWithoutDeadline after the call started), and for a write
+// min(request_timeout, 2s) before.
 func (r *retrier) lastStart(ctx context.Context, stats *callStats, writes bool) time.Time {
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -197,10 +199,10 @@ func replayable(req *http.Request) (func() (io.ReadCloser, error), error) {
 	return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }, nil
 }
 
-// sleep waits d, or fails at once with context.DeadlineExceeded when d would end after
-// lastStart, and with ctx's error when ctx ends first.
+// sleep waits d, or fails at once with context.DeadlineExceeded when d would end at lastStart
+// or after it, and with ctx's error when ctx ends first.
 func sleep(ctx context.Context, d time.Duration, lastStart time.Time) error {
-	if time.Now().Add(d).After(lastStart) {
+	if !time.Now().Add(d).Before(lastStart) {
 		return context.DeadlineExceeded // sleeping until then would change nothing but the time to fail
 	}
 	timer := time.NewTimer(d)
