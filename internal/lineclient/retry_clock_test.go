@@ -1,6 +1,7 @@
 package lineclient
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -10,6 +11,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 // The retry loop on synctest's fake clock: the wire below answers at once, so every wait the
@@ -71,6 +74,48 @@ func roundTrip(t *testing.T, ctx context.Context, r *retrier) (int, *callStats, 
 	return resp.StatusCode, stats, nil
 }
 
+// The backoff before the k-th retry is drawn from the upper half of waitMin·2^(k-1), capped at
+// waitMax: the first retry waits the least, and each doubles.
+func TestBackoffDoublesFromRetryToRetry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const waitMin, waitMax = 100 * time.Millisecond, time.Second
+		w := &scriptWire{answers: []scripted{{status: 503}, {status: 503}, {status: 503}, {status: 503}, {status: 503}, {status: 200}}}
+		r := &retrier{wire: w, pacer: &hookPacer{}, maxRetries: 5, waitMin: waitMin, waitMax: waitMax, attemptTimeout: time.Second}
+		if status, _, err := roundTrip(t, context.Background(), r); err != nil || status != 200 {
+			t.Fatalf("status %d, err %v; want the sixth attempt's 200", status, err)
+		}
+		sent := w.times()
+		if len(sent) != 6 {
+			t.Fatalf("%d attempts, want 6", len(sent))
+		}
+		for k := 1; k < len(sent); k++ {
+			wait := min(waitMin<<(k-1), waitMax)
+			if gap := sent[k].Sub(sent[k-1]); gap < wait/2 || gap > wait {
+				t.Errorf("retry %d came %s after the attempt before, want %s to %s", k, gap, wait/2, wait)
+			}
+		}
+	})
+}
+
+// Without a deadline, retries within max_retries stop at max_retries + 1 attempts; so do they
+// on the fake clock, where a loop that never counted its retries would run through the five
+// minutes allowed to a call without a deadline at once.
+func TestMaxRetriesEndsTheRetriesWithoutADeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := &scriptWire{answers: []scripted{{status: 503}}}
+		r := &retrier{wire: w, pacer: &hookPacer{}, maxRetries: 2, waitMin: time.Second, waitMax: time.Second, attemptTimeout: time.Second}
+		start := time.Now()
+		status, _, err := roundTrip(t, context.Background(), r)
+		if err != nil || status != 503 || len(w.times()) != 3 {
+			t.Fatalf("status %d, err %v after %d attempts; want the 503 after max_retries + 1 = 3", status, err, len(w.times()))
+		}
+		// Two backoffs of 0.5 to 1s.
+		if took := time.Since(start); took < time.Second || took > 2*time.Second {
+			t.Fatalf("three attempts took %s, want two backoffs of 0.5 to 1s", took)
+		}
+	})
+}
+
 // A Retry-After that ends exactly when the last attempt may start could buy no attempt: the
 // call fails at once, naming it, and holds nobody back. One that ends a second earlier is
 // waited for, through the pacer.
@@ -102,4 +147,47 @@ func TestRetryAfterEndingAtTheLastStartFailsAtOnce(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A Retry-After no longer than the backoff does not pause the scope: the backoff, the least
+// wait, is the wait. (A zero backoff here, so that a Retry-After of 0 equals it.)
+func TestRetryAfterNoLongerThanTheBackoffPausesNobody(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := &scriptWire{answers: []scripted{{status: 429, retryAfter: "0"}, {status: 200}}}
+		p := &hookPacer{}
+		r := &retrier{wire: w, pacer: p, maxRetries: 3, waitMin: time.Nanosecond, waitMax: time.Nanosecond, attemptTimeout: time.Second}
+		if status, _, err := roundTrip(t, context.Background(), r); err != nil || status != 200 {
+			t.Fatalf("status %d, err %v; want the 200 after one retry", status, err)
+		}
+		if _, _, pauses := p.recorded(); len(pauses) != 0 {
+			t.Fatalf("Retry-After: 0 paused the scope: %+v", pauses)
+		}
+	})
+}
+
+// Each retry's log line names the attempt it is about to make: the second, the third, …
+func TestRetryLogNamesTheNextAttempt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var log bytes.Buffer
+		ctx := tflogtest.RootLogger(context.Background(), &log)
+		w := &scriptWire{answers: []scripted{{status: 503}, {status: 500}, {status: 200}}}
+		r := &retrier{wire: w, pacer: &hookPacer{}, maxRetries: 3, waitMin: time.Millisecond, waitMax: time.Millisecond, attemptTimeout: time.Second}
+		if status, _, err := roundTrip(t, ctx, r); err != nil || status != 200 {
+			t.Fatalf("status %d, err %v", status, err)
+		}
+		entries, err := tflogtest.MultilineJSONDecode(&log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var attempts []float64
+		for _, e := range entries {
+			if e["@message"] == "Retrying LINE API request" {
+				n, _ := e["attempt"].(float64)
+				attempts = append(attempts, n)
+			}
+		}
+		if len(attempts) != 2 || attempts[0] != 2 || attempts[1] != 3 {
+			t.Fatalf("retries logged as attempts %v, want [2 3]:\n%s", attempts, log.String())
+		}
+	})
 }

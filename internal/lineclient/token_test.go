@@ -1,6 +1,8 @@
 package lineclient
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -11,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 const (
@@ -30,6 +34,10 @@ type tokenLINE struct {
 	// gate, when set, holds the token endpoint's answers until it is closed (or the request
 	// ends): a renewal in flight while a call is answered.
 	gate chan struct{}
+	// lifetime is each token's expires_in in seconds (900 when 0); fail makes the token
+	// endpoint answer 500.
+	lifetime int
+	fail     bool
 }
 
 func newTokenLINE(t *testing.T) *tokenLINE {
@@ -43,8 +51,12 @@ func newTokenLINE(t *testing.T) *tokenLINE {
 				return
 			}
 			l.mu.Lock()
-			gate := l.gate
+			gate, lifetime, fail := l.gate, cmp.Or(l.lifetime, 900), l.fail
 			l.mu.Unlock()
+			if fail {
+				writeJSON(w, 500, map[string]string{"message": "Internal server error"})
+				return
+			}
 			if gate != nil {
 				select {
 				case <-gate:
@@ -53,7 +65,7 @@ func newTokenLINE(t *testing.T) *tokenLINE {
 				}
 			}
 			n := l.issued.Add(1)
-			writeJSON(w, 200, map[string]any{"token_type": "Bearer", "access_token": "issued-" + strconv.Itoa(int(n)), "expires_in": 900})
+			writeJSON(w, 200, map[string]any{"token_type": "Bearer", "access_token": "issued-" + strconv.Itoa(int(n)), "expires_in": lifetime})
 			return
 		}
 		token := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -69,6 +81,13 @@ func newTokenLINE(t *testing.T) *tokenLINE {
 		writeJSON(w, 200, map[string]int{"count": 2})
 	})
 	return l
+}
+
+// set changes the token endpoint's behaviour under the lock.
+func (l *tokenLINE) set(f func(l *tokenLINE)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f(l)
 }
 
 func (l *tokenLINE) revoke(token string) {
@@ -95,6 +114,13 @@ func (l *tokenLINE) holdTokens(t *testing.T) (release func()) {
 	}
 	t.Cleanup(release) // before the server closes, which waits for the held answers
 	return release
+}
+
+// calls is how many Messaging API requests LINE received.
+func (l *tokenLINE) calls() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.used)
 }
 
 func (l *tokenLINE) lastUsed() string {
@@ -271,5 +297,103 @@ func TestRejectedIssuedTokenIsReplacedOnce(t *testing.T) {
 	}
 	if l.issued.Load() != 3 || !slices.Equal(l.used[3:], []string{"issued-2", "issued-3"}) {
 		t.Fatalf("%d tokens, used %v; want one more token and no third attempt", l.issued.Load(), l.used)
+	}
+}
+
+// A short-lived token is renewed in the last third of its life before request_timeout, not
+// from its first use: a lifetime of 2 minutes with request_timeout 30s is fresh for 50s.
+func TestShortLivedTokenIsFreshForTwoThirdsOfItsLife(t *testing.T) {
+	l := newTokenLINE(t)
+	l.set(func(l *tokenLINE) { l.lifetime = 120 })
+	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	c := l.client(t, func(c *Config) {
+		c.AccessToken, c.ChannelID, c.ChannelSecret, c.Now = "", testChannelID, testChannelSecret, clock.Now
+		c.RequestTimeout = 30 * time.Second
+	})
+	for _, step := range []struct {
+		advance time.Duration
+		issued  int32
+	}{{0, 1}, {49 * time.Second, 1}, {time.Second, 2}} {
+		clock.Advance(step.advance)
+		if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
+			t.Fatal(err)
+		}
+		c.issuer.renewals.Wait()
+		if got := l.issued.Load(); got != step.issued {
+			t.Fatalf("%s after the first call: %d tokens issued, want %d (renewal from 120s - 30s - 40s = 50s)",
+				clock.Now().Sub(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)), got, step.issued)
+		}
+	}
+}
+
+// A failed issuance fails the call before it queues in the pacer: no ticket is taken for an
+// attempt that has no token to carry.
+func TestFailedIssuanceFailsTheCallBeforeThePacer(t *testing.T) {
+	l := newTokenLINE(t)
+	l.set(func(l *tokenLINE) { l.fail = true })
+	p := &hookPacer{}
+	c := l.client(t, p, func(c *Config) {
+		c.AccessToken, c.ChannelID, c.ChannelSecret, c.MaxRetries = "", testChannelID, testChannelSecret, 0
+	})
+	_, err := c.MemberCount(context.Background(), GroupChat(groupID))
+	var tokenErr *TokenError
+	if !errors.As(err, &tokenErr) || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("err = %v, want the token endpoint's 500", err)
+	}
+	if waits, _, _ := p.recorded(); !slices.Equal(waits, []scope{scopeToken}) {
+		t.Fatalf("the pacer was asked for %q, want the token request's scope only", waits)
+	}
+}
+
+// IssueToken remembers a failed issuance as calls do: asked again within the memory (as long
+// as the issuance took, at least a second), it fails at once with the same error; after it,
+// it asks LINE again.
+func TestIssueTokenRemembersAFailure(t *testing.T) {
+	l := newTokenLINE(t)
+	l.set(func(l *tokenLINE) { l.fail = true })
+	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	c := l.client(t, func(c *Config) {
+		c.AccessToken, c.ChannelID, c.ChannelSecret, c.MaxRetries, c.Now = "", testChannelID, testChannelSecret, 0, clock.Now
+	})
+	_, first := c.IssueToken(context.Background())
+	if first == nil || !strings.Contains(first.Error(), "500") {
+		t.Fatalf("err = %v, want the token endpoint's 500", first)
+	}
+	for _, step := range []struct {
+		advance  time.Duration
+		requests int32
+	}{{0, 1}, {999 * time.Millisecond, 1}, {time.Millisecond, 2}} {
+		clock.Advance(step.advance)
+		_, err := c.IssueToken(context.Background())
+		if err == nil || l.requests.Load() != step.requests || (step.requests == 1 && err != first) {
+			t.Fatalf("after %s more: err %v with %d token requests; want %d, and the remembered error while it is remembered",
+				step.advance, err, l.requests.Load(), step.requests)
+		}
+	}
+}
+
+// A renewal that fails when the token has only request_timeout of life left is the call's
+// error: the token is no longer served, so no warning says that it is.
+func TestRenewalFailingAtTheMarginIsAnErrorNotAWarning(t *testing.T) {
+	l := newTokenLINE(t)
+	clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	c := l.client(t, func(c *Config) {
+		c.AccessToken, c.ChannelID, c.ChannelSecret, c.MaxRetries, c.Now = "", testChannelID, testChannelSecret, 0, clock.Now
+		c.RequestTimeout = 30 * time.Second
+	})
+	var log bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &log)
+	if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
+		t.Fatal(err)
+	}
+	l.set(func(l *tokenLINE) { l.fail = true })
+	clock.Advance(15*time.Minute - 30*time.Second) // request_timeout of life left
+	_, err := c.MemberCount(ctx, GroupChat(groupID))
+	var tokenErr *TokenError
+	if used := l.calls(); !errors.As(err, &tokenErr) || used != 1 {
+		t.Fatalf("err = %v after %d calls reached LINE, want the renewal's failure and no call with the old token", err, used)
+	}
+	if warns := warnings(t, &log); len(warns) != 0 {
+		t.Fatalf("warnings %v, want none: the token is not served any more", warns)
 	}
 }
