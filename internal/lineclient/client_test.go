@@ -283,15 +283,6 @@ func TestMemberIDsFollowsEveryPage(t *testing.T) {
 	}
 }
 
-func TestMemberIDsStopsOnEndlessTokens(t *testing.T) {
-	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"memberIds": []string{}, "next": "again"})
-	})
-	if _, err := f.client(t).MemberIDs(context.Background(), GroupChat(groupID)); err == nil || !strings.Contains(err.Error(), "pages") {
-		t.Fatalf("err = %v, want the page bound to stop it", err)
-	}
-}
-
 func TestIdenticalReadsInFlightShareOneRequest(t *testing.T) {
 	gate := make(chan struct{})
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
@@ -493,5 +484,160 @@ func TestRefusedConnectionIsNotATimeout(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "refused") || reqErr.Attempts != 2 {
 		t.Errorf("error %q after %d attempts, want the refusal after 2 attempts", err, reqErr.Attempts)
+	}
+}
+
+// A room's member profile is read from the room's endpoint, a group's from the group's; the
+// membership of a group comes from its summary, with its name, and a room's from its count.
+func TestEachChatTypeIsReadAtItsOwnEndpoints(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/summary"):
+			writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops", "pictureUrl": "https://example.com/ops.png"})
+		case strings.HasSuffix(r.URL.Path, "/members/count"):
+			writeJSON(w, 200, map[string]int{"count": 3})
+		default:
+			writeJSON(w, 200, map[string]string{"userId": userID, "displayName": "Ann"})
+		}
+	})
+	c := f.client(t)
+	ctx := context.Background()
+	for _, chat := range []Chat{RoomChat(roomID), GroupChat(groupID)} {
+		if p, err := c.MemberProfile(ctx, chat, userID); err != nil || p.DisplayName != "Ann" {
+			t.Fatalf("MemberProfile(%s) = %+v, %v", chat, p, err)
+		}
+	}
+	group, err := c.Membership(ctx, GroupChat(groupID))
+	if err != nil || !group.IsMember || group.GroupName != "Ops" || group.PictureURL != "https://example.com/ops.png" {
+		t.Fatalf("Membership(group) = %+v, %v; want the bot in, with the group's name and picture", group, err)
+	}
+	room, err := c.Membership(ctx, RoomChat(roomID))
+	if err != nil || !room.IsMember || room.GroupName != "" {
+		t.Fatalf("Membership(room) = %+v, %v", room, err)
+	}
+	want := []string{
+		"GET /v2/bot/room/" + roomID + "/member/" + userID,
+		"GET /v2/bot/group/" + groupID + "/member/" + userID,
+		"GET /v2/bot/group/" + groupID + "/summary",
+		"GET /v2/bot/room/" + roomID + "/members/count",
+	}
+	if !slices.Equal(f.paths, want) {
+		t.Fatalf("requests\n%v\nwant\n%v", f.paths, want)
+	}
+}
+
+// Endless continuation tokens stop after maxMemberPages requests, no more, within the
+// caller's deadline.
+func TestMemberIDsStopsAfterMaxMemberPages(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"memberIds": []string{"U1"}, "next": "again"})
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ids, err := f.client(t).MemberIDs(ctx, GroupChat(groupID))
+	if err == nil || ids != nil || !strings.Contains(err.Error(), fmt.Sprintf("more than %d pages", maxMemberPages)) {
+		t.Fatalf("ids %d, err %v; want the page bound's error", len(ids), err)
+	}
+	if got := f.requests.Load(); got != maxMemberPages {
+		t.Fatalf("%d page requests, want %d", got, maxMemberPages)
+	}
+}
+
+// No user IDs, no request: not even the check that the bot is still in the chat.
+func TestMemberProfilesOfNobodyAsksNothing(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("unexpected request %s", r.URL.Path)
+		writeJSON(w, 404, map[string]string{"message": "Not found"})
+	})
+	profiles, skipped, err := f.client(t).MemberProfiles(context.Background(), GroupChat(groupID), nil, 4)
+	if err != nil || len(profiles) != 0 || len(skipped) != 0 {
+		t.Fatalf("profiles %v, skipped %v, err %v; want none and no error", profiles, skipped, err)
+	}
+}
+
+// A value is quoted whole in an error up to 64 bytes, and cut short with "…" beyond.
+func TestInvalidIDQuotesLongValuesShort(t *testing.T) {
+	for _, tc := range []struct {
+		value, shown string
+	}{
+		{strings.Repeat("x", 64), `"` + strings.Repeat("x", 64) + `"`},
+		{strings.Repeat("x", 65), `"` + strings.Repeat("x", 64) + `"…`},
+	} {
+		_, err := ParseChat(tc.value)
+		if err == nil || !strings.Contains(err.Error(), "chat ID "+tc.shown+": must") {
+			t.Errorf("ParseChat(%d bytes) err = %v, want the value shown as %s", len(tc.value), err, tc.shown)
+		}
+	}
+}
+
+// A read that joined another's request goes on when the caller who made the request gives up:
+// it asks LINE itself, rather than take the other caller's cancellation for its own.
+func TestAJoinedReadOutlivesTheCallerItJoined(t *testing.T) {
+	var summaries atomic.Int32
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		if summaries.Add(1) == 1 {
+			<-r.Context().Done() // the first request is answered only by its caller's going away
+			return
+		}
+		writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops"})
+	})
+	c := f.client(t)
+	var joined atomic.Int32
+	c.joinedFlight = func() { joined.Add(1) }
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	leader, leave := context.WithCancel(ctx)
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := c.GroupSummary(leader, groupID)
+		leaderErr <- err
+	}()
+	for summaries.Load() < 1 || joined.Load() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	joinerErr := make(chan error, 1)
+	var summary GroupSummary
+	go func() {
+		var err error
+		summary, err = c.GroupSummary(ctx, groupID)
+		joinerErr <- err
+	}()
+	for joined.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	leave()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the caller who gave up: err = %v, want its cancellation", err)
+	}
+	if err := <-joinerErr; err != nil || summary.GroupName != "Ops" {
+		t.Fatalf("the joined read: %+v, %v; want LINE's answer to a request of its own", summary, err)
+	}
+	if got := summaries.Load(); got != 2 {
+		t.Fatalf("%d summary requests, want 2", got)
+	}
+}
+
+// rate_limit unset (or not positive) means DefaultRateLimit, under which calls go; a rate_limit
+// given is the one used.
+func TestRateLimitDefaultsWhenNotPositive(t *testing.T) {
+	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]int{"count": 2})
+	})
+	for _, tc := range []struct{ set, want float64 }{{0, DefaultRateLimit}, {-1, DefaultRateLimit}, {7, 7}} {
+		c, err := New(Config{Endpoint: f.URL, AccessToken: testToken, RateLimit: tc.set})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l, ok := c.pacer.(*limiter); !ok || l.ceiling != tc.want {
+			t.Fatalf("rate_limit %v: the client paces at %+v, want %v", tc.set, c.pacer, tc.want)
+		}
+		// More calls than one burst of a zero rate would let through, within a deadline.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		for i := range 3 {
+			if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
+				t.Fatalf("rate_limit %v: call %d: %v", tc.set, i+1, err)
+			}
+		}
+		cancel()
 	}
 }

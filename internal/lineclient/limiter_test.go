@@ -568,3 +568,52 @@ func TestPauseEndsAtARandomPointWithinOneGap(t *testing.T) {
 		}
 	})
 }
+
+// A request held by the run-wide cap goes the moment the cap's next token is due, counting
+// what the cap refilled while the request was not yet asked: at rate_limit 10, half a token
+// has come back 50ms after the burst, and the request goes 50ms later, not 100ms.
+func TestCapReleasesARequestWhenItsTokenIsDue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := newLimiter(10)
+		start := time.Now()
+		for range 10 {
+			mustWait(t, l, scopeA) // the burst
+		}
+		time.Sleep(50 * time.Millisecond)
+		if tk := mustWait(t, l, scopeB); tk.sent.Sub(start) != 100*time.Millisecond {
+			t.Fatalf("went %s after the burst, want 100ms: when the cap's next token is due", tk.sent.Sub(start))
+		}
+		if tk := mustWait(t, l, scopeB); tk.sent.Sub(start) != 200*time.Millisecond {
+			t.Fatalf("the next went %s after the burst, want 200ms", tk.sent.Sub(start))
+		}
+	})
+}
+
+// The window measures the rate over the last second, across the wrap of its ring, and over
+// its latest events when more than it keeps came within the second.
+func TestWindowMeasuresAcrossItsWrap(t *testing.T) {
+	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		events int
+		gap    time.Duration
+		want   float64
+	}{
+		// 520 events 3ms apart: the ring has wrapped 8 events ago; 334 are within the second.
+		{"wrapped, slower than it keeps", 520, 3 * time.Millisecond, 334},
+		// 2000 events 1ms apart: the 512 kept span 511ms.
+		{"faster than it keeps", 2000, time.Millisecond, 512 / 0.511},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var w window
+			now := start
+			for i := range tc.events {
+				now = start.Add(time.Duration(i) * tc.gap)
+				w.add(now)
+			}
+			if got := w.rate(now); math.Abs(got-tc.want) > 1e-6 {
+				t.Fatalf("rate %v after %d events %s apart, want %v", got, tc.events, tc.gap, tc.want)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +68,11 @@ func TestCheckTextV2(t *testing.T) {
 		k := string(rune('a'+i%26)) + strings.Repeat("x", i/26)
 		many[k] = MentionAll
 		text.WriteString("{" + k + "}")
+		if i+1 == MaxMentions {
+			if err := CheckTextV2(text.String(), many); err != nil {
+				t.Errorf("%d mentions: %v", MaxMentions, err)
+			}
+		}
 	}
 	var tmplErr *TemplateError
 	if err := CheckTextV2(text.String(), many); !errors.As(err, &tmplErr) ||
@@ -87,6 +93,7 @@ func TestParseMessages(t *testing.T) {
 		{`null`, "is JSON null"},
 		{`[]`, "holds 0 message objects: LINE sends 1 to 5 in one push"},
 		{`[` + strings.TrimSuffix(strings.Repeat(sticker+",", 6), ",") + `]`, "holds 6 message objects"},
+		{`[` + strings.TrimSuffix(strings.Repeat(sticker+",", MaxMessages), ",") + `]`, ""},
 		{`[` + sticker + `,"text"]`, "has an element [1] that is not a JSON object"},
 		{`[{"text":"hi"}]`, `has an element [0] without a "type"`},
 		{`[{"type":""}]`, `has an element [0] without a "type"`},
@@ -197,6 +204,10 @@ func TestPushRefusesBadMessagesBeforeAnyRequest(t *testing.T) {
 	}
 	if n := f.requests.Load(); n != 0 {
 		t.Fatalf("%d requests for bad input, want none", n)
+	}
+	// Exactly MaxMessages go out.
+	if _, err := c.Push(context.Background(), Push{Chat: GroupChat(groupID), Messages: slices.Repeat([]json.RawMessage{sticker}, MaxMessages)}); err != nil {
+		t.Fatalf("%d messages: %v", MaxMessages, err)
 	}
 }
 

@@ -3,22 +3,32 @@ package lineclient
 import (
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 )
 
+// The backoff doubles from waitMin, is capped at waitMax, and is drawn from the upper half of
+// that wait, for every draw: down to waits of a few nanoseconds, and up to a waitMin large
+// enough that doubling it 30 times would overflow a time.Duration.
 func TestBackoffGrowsWithJitterAndStaysCapped(t *testing.T) {
-	for attempt := range 40 {
-		want := retryWaitMax
-		if attempt < 10 && retryWaitMin<<attempt < retryWaitMax {
-			want = retryWaitMin << attempt
-		}
-		for range 50 {
-			got := backoff(retryWaitMin, retryWaitMax, attempt)
-			if got < want/2 || got > want {
-				t.Fatalf("attempt %d: wait %s outside [%s, %s]", attempt, got, want/2, want)
+	for _, bounds := range [][2]time.Duration{
+		{retryWaitMin, retryWaitMax}, {time.Nanosecond, time.Nanosecond}, {2 * time.Nanosecond, 2 * time.Nanosecond},
+		{time.Nanosecond, 4 * time.Nanosecond}, {10 * time.Second, 20 * time.Second},
+	} {
+		waitMin, waitMax := bounds[0], bounds[1]
+		for attempt := range 40 {
+			want := waitMax
+			if float64(waitMin)*math.Pow(2, float64(attempt)) < float64(waitMax) {
+				want = waitMin << attempt
+			}
+			for range 50 {
+				got := backoff(waitMin, waitMax, attempt)
+				if got < want/2 || got > want {
+					t.Fatalf("backoff from %s to %s, attempt %d: wait %s outside [%s, %s]", waitMin, waitMax, attempt, got, want/2, want)
+				}
 			}
 		}
 	}
