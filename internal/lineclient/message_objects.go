@@ -68,49 +68,32 @@ func (e *TemplateError) Error() string {
 	return "the text message v2 would be refused: " + strings.Join(parts, "; ")
 }
 
-// templatePart is a run of a text message v2: literal text, or a placeholder.
-type templatePart struct {
-	literal     string
-	key         string
-	placeholder bool
-}
-
-// parseTemplate reads a text message v2 left to right, as LINE documents its escapes: "{{"
-// is a literal '{' and "}}" a literal '}' wherever they start, any other '{' opens a
-// placeholder that the next '}' closes. An unpaired brace is a problem, and ends the reading.
-func parseTemplate(text string) ([]templatePart, *TemplateProblem) {
-	var parts []templatePart
-	var lit strings.Builder
-	flush := func() {
-		if lit.Len() > 0 {
-			parts = append(parts, templatePart{literal: lit.String()})
-			lit.Reset()
-		}
-	}
+// placeholders reads a text message v2 left to right, as LINE documents its escapes, and
+// returns the key of each placeholder in order: "{{" is a literal '{' and "}}" a literal '}'
+// wherever they start, any other '{' opens a placeholder that the next '}' closes. An unpaired
+// brace is a problem, and ends the reading.
+func placeholders(text string) ([]string, *TemplateProblem) {
+	var keys []string
 	for i := 0; i < len(text); {
 		switch {
 		case strings.HasPrefix(text[i:], "{{"), strings.HasPrefix(text[i:], "}}"):
-			lit.WriteByte(text[i])
 			i += 2
 		case text[i] == '}':
-			return parts, &TemplateProblem{Reason: fmt.Sprintf("has a '}' at character %d without a '{' before it: "+
+			return keys, &TemplateProblem{Reason: fmt.Sprintf("has a '}' at character %d without a '{' before it: "+
 				"write '}}' for a literal '}'", charIndex(text, i))}
 		case text[i] == '{':
 			end := strings.IndexByte(text[i+1:], '}')
 			if end < 0 {
-				return parts, &TemplateProblem{Reason: fmt.Sprintf("has a '{' at character %d without a '}' after it: "+
+				return keys, &TemplateProblem{Reason: fmt.Sprintf("has a '{' at character %d without a '}' after it: "+
 					"write '{{' for a literal '{'", charIndex(text, i))}
 			}
-			flush()
-			parts = append(parts, templatePart{key: text[i+1 : i+1+end], placeholder: true})
+			keys = append(keys, text[i+1:i+1+end])
 			i += end + 2
 		default:
-			lit.WriteByte(text[i])
 			i++
 		}
 	}
-	flush()
-	return parts, nil
+	return keys, nil
 }
 
 // charIndex is the 1-based position, in characters, of the byte at i.
@@ -155,33 +138,28 @@ func CheckMentions(mentions map[string]string) []TemplateProblem {
 // LINE itself accepts an unused mention; refusing it catches a misspelt placeholder.
 func CheckTemplate(text string, mentionKeys []string) []TemplateProblem {
 	var problems []TemplateProblem
-	parts, bad := parseTemplate(text)
+	keys, bad := placeholders(text)
 	used := map[string]bool{}
-	placeholders := 0
-	for _, p := range parts {
-		if !p.placeholder {
+	for _, key := range keys {
+		if used[key] {
 			continue
 		}
-		placeholders++
-		if used[p.key] {
-			continue
-		}
-		used[p.key] = true
+		used[key] = true
 		switch {
-		case !SubstitutionKeyPattern.MatchString(p.key):
-			problems = append(problems, TemplateProblem{Placeholder: true, Key: p.key, Reason: "has a key other than 1 to " +
+		case !SubstitutionKeyPattern.MatchString(key):
+			problems = append(problems, TemplateProblem{Placeholder: true, Key: key, Reason: "has a key other than 1 to " +
 				"20 letters, digits and underscores: write '{{' and '}}' for literal braces"})
-		case !slices.Contains(mentionKeys, p.key):
-			problems = append(problems, TemplateProblem{Placeholder: true, Key: p.key, Reason: "has no mention: add it to " +
+		case !slices.Contains(mentionKeys, key):
+			problems = append(problems, TemplateProblem{Placeholder: true, Key: key, Reason: "has no mention: add it to " +
 				"the mentions, or write '{{' and '}}' for literal braces"})
 		}
 	}
 	if bad != nil {
 		problems = append(problems, *bad)
 	}
-	if placeholders > MaxMentions {
+	if len(keys) > MaxMentions {
 		problems = append(problems, TemplateProblem{Reason: fmt.Sprintf("has %d placeholders: LINE allows at most %d "+
-			"mentions in a message, each use of a placeholder counting once", placeholders, MaxMentions)})
+			"mentions in a message, each use of a placeholder counting once", len(keys), MaxMentions)})
 	}
 	if bad == nil {
 		for _, key := range slices.Sorted(slices.Values(mentionKeys)) {
