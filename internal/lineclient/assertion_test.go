@@ -8,12 +8,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -487,5 +489,82 @@ func TestAssertionAgainstTheMock(t *testing.T) {
 	}
 	if n := mock.CountRequests(""); n != 1 {
 		t.Fatalf("%d requests with an unregistered kid, want 1", n)
+	}
+}
+
+// wholeLinesKey is an RSA key of 2100 bits whose PKCS #8 form is 1664 base64 characters: 26
+// lines of 64, or 104 of 16, with no short last line. Its primes are the first after fixed
+// seeds' hashes that give that length (key sizes other than 2048 bits are LINE's to accept).
+func wholeLinesKey(t *testing.T) (*rsa.PrivateKey, []byte) {
+	t.Helper()
+	p, okP := new(big.Int).SetString("3ca784848245663c5da5311bada88b3df6d17c0f9c566cb223f600e856892df08df227ade9842c58f647f4d035e018c634930e9afb07d0f60af47c209920fc85df071aba503cde3be75eb2add381fe6658bdf0c28758e031f03cd8e4ea118fe76fd881a6116d5b7025bb142a1fb696a3720266463040d4549b3833e84971c3d37ff81ad", 16)
+	q, okQ := new(big.Int).SetString("3f4bde6f3aec285ac515e4b9a7187e2a057793dd089e564cd7e1e3df6cd7718daaa2a3f6bfdbce0ca05f1567052e664b8b3d051982777ad5abc8990a0d32c4768b42a5f952417958a126d0c8e685ad8eddb3ead37462839d9cb2b1d9e998bf1da6f7132ccc8ba512c18416794adf8e2f2fabf9484fd27db4a087f7d00602282057baced", 16)
+	one := big.NewInt(1)
+	phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
+	key := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: new(big.Int).Mul(p, q), E: 65537}, Primes: []*big.Int{p, q},
+		D: new(big.Int).ModInverse(big.NewInt(65537), phi)}
+	if !okP || !okQ || key.D == nil || key.Validate() != nil {
+		t.Fatal("the test key's primes do not make a key")
+	}
+	key.Precompute()
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(base64.StdEncoding.EncodeToString(der)); n != 1664 {
+		t.Fatalf("the test key's PKCS #8 form is %d base64 characters, want 1664", n)
+	}
+	return key, der
+}
+
+// wrapPEM writes a PEM block with lines of width base64 characters, as tools other than Go's
+// may wrap it.
+func wrapPEM(typ string, der []byte, width int) string {
+	b64 := base64.StdEncoding.EncodeToString(der)
+	var out strings.Builder
+	out.WriteString("-----BEGIN " + typ + "-----\n")
+	for len(b64) > 0 {
+		n := min(width, len(b64))
+		out.WriteString(b64[:n] + "\n")
+		b64 = b64[n:]
+	}
+	out.WriteString("-----END " + typ + "-----\n")
+	return out.String()
+}
+
+// Every line of a PEM key is masked however the PEM is wrapped, down to lines of 16
+// characters (shorter runs would mask common words); and no mask is ever empty, which would
+// blank every log line, even for a key whose base64 ends on a whole line.
+func TestPEMLinesMaskedAtAnyWidth(t *testing.T) {
+	key, der := wholeLinesKey(t)
+	l := newAssertionLINE(t, &key.PublicKey, time.Now)
+	for _, width := range []int{64, 76, 16} {
+		raw := wrapPEM("PRIVATE KEY", der, width)
+		k, err := newSigningKey(raw, testKeyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(k.secrets, "") {
+			t.Fatalf("width %d: an empty mask", width)
+		}
+		var out bytes.Buffer
+		ctx, _, _, err := l.client(t, raw).start(tflogtest.RootLogger(context.Background(), &out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tflog.Debug(ctx, "plain words")
+		lines := strings.Split(strings.TrimSpace(raw), "\n")
+		lines = lines[1 : len(lines)-1]
+		for _, line := range lines {
+			tflog.Debug(ctx, "value: "+line)
+		}
+		for _, line := range lines {
+			if strings.Contains(out.String(), line) {
+				t.Fatalf("width %d: the key's line %q reached the log", width, line)
+			}
+		}
+		if !strings.Contains(out.String(), "plain words") {
+			t.Fatalf("width %d: a line without the key was blanked:\n%s", width, out.String())
+		}
 	}
 }
