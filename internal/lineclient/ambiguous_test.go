@@ -77,6 +77,9 @@ func TestMayHaveTakenEffect_lostPushThenQueuedPastTheDeadline(t *testing.T) {
 	if !errors.As(err, &reqErr) || !reqErr.Queued || reqErr.Attempts != 1 || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %#v, want queued past the deadline after one attempt", err)
 	}
+	if !strings.Contains(err.Error(), "context deadline exceeded while waiting in the client's rate limiter for attempt 2; ") {
+		t.Errorf("error %q does not say that the second attempt was waiting", err)
+	}
 	if !MayHaveTakenEffect(err) || len(mock.PushedMessages()) != 1 {
 		t.Fatalf("MayHaveTakenEffect = %v with %d messages posted, want true and 1", MayHaveTakenEffect(err), len(mock.PushedMessages()))
 	}
