@@ -257,12 +257,15 @@ func TestAssertionIssuesTokensOnceAndRenews(t *testing.T) {
 	l := newAssertionLINE(t, &key.PublicKey, clock.Now)
 	// A secret too: the key wins.
 	c := l.client(t, jwkOf(t, key), func(c *Config) { c.Now, c.ChannelSecret = clock.Now, testChannelSecret })
+	// A deadline, so that a limiter that loses a queued call fails the test instead of hanging it.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
+			if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -272,7 +275,7 @@ func TestAssertionIssuesTokensOnceAndRenews(t *testing.T) {
 		t.Fatalf("%d tokens issued for 16 concurrent calls, want 1", n)
 	}
 	clock.Advance(14 * time.Minute) // a minute left: served while it is renewed
-	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
+	if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
 		t.Fatal(err)
 	}
 	c.issuer.renewals.Wait()
@@ -462,9 +465,12 @@ func TestAssertionAgainstTheMock(t *testing.T) {
 		}
 		return c
 	}
+	// A deadline, so that a client that could not pace its calls fails the test instead of hanging.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	c := newClient(testKeyID)
 	for range 3 {
-		if _, err := c.GroupSummary(context.Background(), linemock.DemoGroupOps); err != nil {
+		if _, err := c.GroupSummary(ctx, linemock.DemoGroupOps); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -474,7 +480,7 @@ func TestAssertionAgainstTheMock(t *testing.T) {
 	mock.ResetRequests()
 	c = newClient("not-registered")
 	for range 3 {
-		_, err := c.GroupSummary(context.Background(), linemock.DemoGroupOps)
+		_, err := c.GroupSummary(ctx, linemock.DemoGroupOps)
 		var tokenErr *TokenError
 		if !errors.As(err, &tokenErr) || !tokenErr.UnknownKey {
 			t.Fatalf("err = %v, want an unknown key", err)
@@ -483,7 +489,7 @@ func TestAssertionAgainstTheMock(t *testing.T) {
 		if IsNotFound(err) {
 			t.Fatal("IsNotFound holds for the token request's 404")
 		}
-		if _, err := c.Membership(context.Background(), GroupChat(linemock.DemoGroupOps)); err == nil || IsNotFound(err) {
+		if _, err := c.Membership(ctx, GroupChat(linemock.DemoGroupOps)); err == nil || IsNotFound(err) {
 			t.Fatalf("membership check with an unregistered key: %v, want the token error", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -17,6 +18,25 @@ import (
 // The limiter's tests run in synctest bubbles: time there is a fake clock that moves only when
 // every goroutine of the test is blocked, so each figure below is exact and the tests take no
 // real time. time.Sleep in a bubble moves that clock; it decides nothing by luck.
+
+// bubbleLimit is the real time a bubble may run: they take well under a second, even with
+// -race on a busy machine.
+const bubbleLimit = 30 * time.Second
+
+// bubble runs f in a synctest bubble (synctest.Test), and ends the test binary if f still runs
+// after bubbleLimit of real time. The fake clock moves only while every goroutine in the
+// bubble is blocked, so code that loops without ever blocking (a pacer that lets everything
+// go at once, a timer re-armed at no delay) would hang the test until go test's own timeout;
+// the watchdog makes it fail in a minute instead. It panics, since nothing else stops a
+// goroutine that never blocks.
+func bubble(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	watchdog := time.AfterFunc(bubbleLimit, func() {
+		panic(fmt.Sprintf("%s: still running after %s of real time: a goroutine in its synctest bubble never blocks", t.Name(), bubbleLimit))
+	})
+	defer watchdog.Stop()
+	synctest.Test(t, f)
+}
 
 const (
 	scopeA scope = "GET /v2/bot/group/{groupId}/members/count"
@@ -120,8 +140,38 @@ func (w *workers) sentSince(from time.Time) int {
 
 func passed(ticket) outcome { return outcomePassed }
 
+func TestRateLimitCapsEveryEndpointButTheTokens(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		l := newLimiter(10) // a burst of 10, then one every 100ms across all endpoints
+		start := time.Now()
+		var wg sync.WaitGroup
+		for _, sc := range []scope{scopeA, scopeB, "POST /v2/bot/message/push"} {
+			wg.Go(func() {
+				for range 10 {
+					mustWait(t, l, sc)
+				}
+			})
+		}
+		wg.Wait()
+		if took := time.Since(start); took != 2*time.Second {
+			t.Fatalf("30 requests over three endpoints under rate_limit 10 took %s, want 2s (10 at once, then 10 per second)", took)
+		}
+		// The cap is empty now; token requests neither wait for it nor draw from it.
+		for range 50 {
+			mustWait(t, l, scopeToken)
+		}
+		if took := time.Since(start); took != 2*time.Second {
+			t.Fatalf("token requests waited %s for the cap", took-2*time.Second)
+		}
+		mustWait(t, l, scopeA)
+		if took := time.Since(start); took != 2100*time.Millisecond {
+			t.Fatalf("the next request went after %s, want 2.1s: token requests took from the cap", took)
+		}
+	})
+}
+
 func TestDecreaseIsAFractionOfWhatLINEAcceptedOncePerEpisode(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		ctx := context.Background()
 		l := newLimiter(500)
 		accept(t, l, scopeA, 40, 25*time.Millisecond) // LINE accepted 40 in the last second
@@ -154,7 +204,7 @@ func TestDecreaseIsAFractionOfWhatLINEAcceptedOncePerEpisode(t *testing.T) {
 }
 
 func TestGrowthFollowsTheClockNotTheAnswers(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		ctx := context.Background()
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
@@ -189,7 +239,7 @@ func cubicK(r0 float64) float64 {
 }
 
 func TestAnswersToEarlierEpisodesEarnNothing(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		ctx := context.Background()
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
@@ -217,7 +267,7 @@ func TestAnswersToEarlierEpisodesEarnNothing(t *testing.T) {
 }
 
 func TestNoGrowthWhileNotTheBottleneck(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		ctx := context.Background()
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
@@ -246,7 +296,7 @@ func TestNoGrowthWhileNotTheBottleneck(t *testing.T) {
 }
 
 func TestGrowthIsCappedAtTwiceTheSendRate(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		// rate_limit 50: the floor is 0.5 per second; 429s with nothing accepted reach it.
 		l := newLimiter(50)
 		for range 10 {
@@ -278,7 +328,7 @@ func TestGrowthIsCappedAtTwiceTheSendRate(t *testing.T) {
 
 func TestFloorIsPerPartitionAndAShareOfRateLimit(t *testing.T) {
 	for _, rateLimit := range []float64{500, 20} {
-		synctest.Test(t, func(t *testing.T) {
+		bubble(t, func(t *testing.T) {
 			l := newLimiter(rateLimit)
 			// After an idle spell, another tool has emptied the bucket: 429s, nothing accepted.
 			accept(t, l, scopeB, 3, time.Millisecond)
@@ -297,7 +347,7 @@ func TestFloorIsPerPartitionAndAShareOfRateLimit(t *testing.T) {
 }
 
 func TestPartitionsAreIndependent(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
 		throttle(t, l)
@@ -322,36 +372,6 @@ func TestPartitionsAreIndependent(t *testing.T) {
 	})
 }
 
-func TestRateLimitCapsEveryEndpointButTheTokens(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		l := newLimiter(10) // a burst of 10, then one every 100ms across all endpoints
-		start := time.Now()
-		var wg sync.WaitGroup
-		for _, sc := range []scope{scopeA, scopeB, "POST /v2/bot/message/push"} {
-			wg.Go(func() {
-				for range 10 {
-					mustWait(t, l, sc)
-				}
-			})
-		}
-		wg.Wait()
-		if took := time.Since(start); took != 2*time.Second {
-			t.Fatalf("30 requests over three endpoints under rate_limit 10 took %s, want 2s (10 at once, then 10 per second)", took)
-		}
-		// The cap is empty now; token requests neither wait for it nor draw from it.
-		for range 50 {
-			mustWait(t, l, scopeToken)
-		}
-		if took := time.Since(start); took != 2*time.Second {
-			t.Fatalf("token requests waited %s for the cap", took-2*time.Second)
-		}
-		mustWait(t, l, scopeA)
-		if took := time.Since(start); took != 2100*time.Millisecond {
-			t.Fatalf("the next request went after %s, want 2.1s: token requests took from the cap", took)
-		}
-	})
-}
-
 // releases starts n requests on scopeA, one after another in queue order, and returns when each
 // went (filled in once they have all gone: call synctest.Wait or wg.Wait first).
 func releases(l *limiter, n int, wg *sync.WaitGroup) []time.Time {
@@ -369,7 +389,7 @@ func releases(l *limiter, n int, wg *sync.WaitGroup) []time.Time {
 }
 
 func TestQueuedRequestsObeyADecrease(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
 		throttle(t, l) // 14 per second, one every 71.4ms
@@ -393,7 +413,7 @@ func TestQueuedRequestsObeyADecrease(t *testing.T) {
 
 func TestQueuedRequestsObeyAPauseAndLeaveItSpreadOut(t *testing.T) {
 	for _, throttled := range []bool{true, false} {
-		synctest.Test(t, func(t *testing.T) {
+		bubble(t, func(t *testing.T) {
 			l := newLimiter(500)
 			if throttled {
 				accept(t, l, scopeA, 20, 50*time.Millisecond)
@@ -432,7 +452,7 @@ func TestQueuedRequestsObeyAPauseAndLeaveItSpreadOut(t *testing.T) {
 }
 
 func TestWaitFailsAtOnceWhenItCannotGoBeforeTheDeadline(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		l := newLimiter(500)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
 		throttle(t, l) // one every 71.4ms
@@ -490,7 +510,7 @@ func TestWaitFailsAtOnceWhenItCannotGoBeforeTheDeadline(t *testing.T) {
 }
 
 func TestFirstDecreaseOfEachEndpointWarnsOnce(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		var out bytes.Buffer
 		ctx := tflogtest.RootLogger(context.Background(), &out)
 		l := newLimiter(100)
@@ -521,7 +541,7 @@ func TestFirstDecreaseOfEachEndpointWarnsOnce(t *testing.T) {
 }
 
 func TestBackAtRateLimitStopsPacing(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		l := newLimiter(30)
 		accept(t, l, scopeA, 20, 50*time.Millisecond)
 		throttle(t, l)
@@ -548,7 +568,7 @@ func TestBackAtRateLimitStopsPacing(t *testing.T) {
 // within the gap and not all the same (two draws of a float64 in [0, 1) match with odds of about
 // 2⁻⁵³).
 func TestPauseEndsAtARandomPointWithinOneGap(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		l := newLimiter(500)
 		gap := time.Second / 500
 		offsets := map[time.Duration]bool{}
@@ -573,7 +593,7 @@ func TestPauseEndsAtARandomPointWithinOneGap(t *testing.T) {
 // what the cap refilled while the request was not yet asked: at rate_limit 10, half a token
 // has come back 50ms after the burst, and the request goes 50ms later, not 100ms.
 func TestCapReleasesARequestWhenItsTokenIsDue(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		l := newLimiter(10)
 		start := time.Now()
 		for range 10 {

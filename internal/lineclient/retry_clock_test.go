@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
@@ -77,7 +76,7 @@ func roundTrip(t *testing.T, ctx context.Context, r *retrier) (int, *callStats, 
 // The backoff before the k-th retry is drawn from the upper half of waitMin·2^(k-1), capped at
 // waitMax: the first retry waits the least, and each doubles.
 func TestBackoffDoublesFromRetryToRetry(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		const waitMin, waitMax = 100 * time.Millisecond, time.Second
 		w := &scriptWire{answers: []scripted{{status: 503}, {status: 503}, {status: 503}, {status: 503}, {status: 503}, {status: 200}}}
 		r := &retrier{wire: w, pacer: &hookPacer{}, maxRetries: 5, waitMin: waitMin, waitMax: waitMax, attemptTimeout: time.Second}
@@ -101,7 +100,7 @@ func TestBackoffDoublesFromRetryToRetry(t *testing.T) {
 // on the fake clock, where a loop that never counted its retries would run through the five
 // minutes allowed to a call without a deadline at once.
 func TestMaxRetriesEndsTheRetriesWithoutADeadline(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		w := &scriptWire{answers: []scripted{{status: 503}}}
 		r := &retrier{wire: w, pacer: &hookPacer{}, maxRetries: 2, waitMin: time.Second, waitMax: time.Second, attemptTimeout: time.Second}
 		start := time.Now()
@@ -126,7 +125,7 @@ func TestRetryAfterEndingAtTheLastStartFailsAtOnce(t *testing.T) {
 		fails      bool
 	}{{"at the deadline", "30", true}, {"a second before it", "29", false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				w := &scriptWire{answers: []scripted{{status: 429, retryAfter: tc.retryAfter}, {status: 200}}}
 				p := &hookPacer{}
 				r := &retrier{wire: w, pacer: p, maxRetries: 3, waitMin: time.Millisecond, waitMax: time.Millisecond, attemptTimeout: time.Second}
@@ -152,7 +151,7 @@ func TestRetryAfterEndingAtTheLastStartFailsAtOnce(t *testing.T) {
 // A Retry-After no longer than the backoff does not pause the scope: the backoff, the least
 // wait, is the wait. (A zero backoff here, so that a Retry-After of 0 equals it.)
 func TestRetryAfterNoLongerThanTheBackoffPausesNobody(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		w := &scriptWire{answers: []scripted{{status: 429, retryAfter: "0"}, {status: 200}}}
 		p := &hookPacer{}
 		r := &retrier{wire: w, pacer: p, maxRetries: 3, waitMin: time.Nanosecond, waitMax: time.Nanosecond, attemptTimeout: time.Second}
@@ -167,7 +166,7 @@ func TestRetryAfterNoLongerThanTheBackoffPausesNobody(t *testing.T) {
 
 // Each retry's log line names the attempt it is about to make: the second, the third, …
 func TestRetryLogNamesTheNextAttempt(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
+	bubble(t, func(t *testing.T) {
 		var log bytes.Buffer
 		ctx := tflogtest.RootLogger(context.Background(), &log)
 		w := &scriptWire{answers: []scripted{{status: 503}, {status: 500}, {status: 200}}}
@@ -206,7 +205,7 @@ func TestBackoffDefaultsUnlessBothBoundsAreSet(t *testing.T) {
 		{"both", func(c *Config) { c.backoffMin, c.backoffMax = 10*time.Millisecond, 10*time.Millisecond }, 5 * time.Millisecond, 10 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
 				w := &scriptWire{answers: []scripted{{status: 503}, {status: 200}}}
 				cfg := Config{AccessToken: testToken, MaxRetries: 1, Transport: w}
 				tc.set(&cfg)
