@@ -224,3 +224,45 @@ func TestBackoffDefaultsUnlessBothBoundsAreSet(t *testing.T) {
 		})
 	}
 }
+
+// hangingWire never answers: each attempt ends when its context does.
+type hangingWire struct {
+	mu   sync.Mutex
+	sent []time.Time
+}
+
+func (w *hangingWire) RoundTrip(req *http.Request) (*http.Response, error) {
+	w.mu.Lock()
+	w.sent = append(w.sent, time.Now())
+	w.mu.Unlock()
+	<-req.Context().Done()
+	return nil, req.Context().Err()
+}
+
+func (w *hangingWire) attempts() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.sent)
+}
+
+// An issuance's own bound leaves room for every attempt to time out: a token endpoint that
+// never answers is asked max_retries + 1 times, each for request_timeout, with the backoffs
+// between them, and the error says that the attempts timed out.
+func TestIssuanceBoundLeavesRoomForEveryAttempt(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		w := &hangingWire{}
+		c := testClient(t, Config{ChannelID: testChannelID, ChannelSecret: testChannelSecret, MaxRetries: 3, Transport: w}, &hookPacer{})
+		start := time.Now()
+		_, err := c.MemberCount(context.Background(), GroupChat(groupID))
+		took := time.Since(start)
+		var reqErr *RequestError
+		if !errors.As(err, &reqErr) || !reqErr.TimedOut || reqErr.Attempts != 4 || w.attempts() != 4 {
+			t.Fatalf("err = %v after %d attempts, want each of the 4 attempts timed out", err, w.attempts())
+		}
+		// Four attempts of DefaultRequestTimeout, and backoffs of 125-250ms, 250-500ms and 0.5-1s.
+		least := 4*DefaultRequestTimeout + (retryWaitMin+2*retryWaitMin+4*retryWaitMin)/2
+		if most := 4*DefaultRequestTimeout + retryWaitMin + 2*retryWaitMin + 4*retryWaitMin; took < least || took > most {
+			t.Fatalf("the issuance failed after %s, want %s to %s", took, least, most)
+		}
+	})
+}
