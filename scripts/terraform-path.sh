@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the path of a Terraform or OpenTofu CLI to run against; never downloads a release.
 #
-#   scripts/terraform-path.sh               terraform on PATH if it is 1.14 or later, or
+#   scripts/terraform-path.sh               terraform on PATH if it is 1.16 or later, or
 #                                           else the newest supported version (1.16.4), built
 #   scripts/terraform-path.sh terraform     terraform on PATH, whatever its version; else as above
 #   scripts/terraform-path.sh tofu          tofu on PATH, whatever its version; else OpenTofu 1.12.6, built
@@ -28,8 +28,9 @@ set -euo pipefail
 oldest=1.5.7
 newest=1.16.4
 tofu=1.12.6
-# make test's default: the first Terraform with every feature the tests use.
-min_default=1.14.0
+# make test's default: the first Terraform with every feature the tests use (1.16: lifecycle
+# { destroy = false } and destroy-time actions), so that no test skips for its version.
+min_default=1.16.0
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${TF_LINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-line}

@@ -33,8 +33,8 @@ const (
 	// assertionLifetime keeps exp well inside LINE's 30 minutes, with room for a clock that
 	// runs a little fast.
 	assertionLifetime = 25 * time.Minute
-	// minKeyBits is LINE's minimum for an assertion signing key (RSA 2048).
-	minKeyBits = 2048
+	// keyBits is the size of LINE's assertion signing keys (RSA 2048).
+	keyBits = 2048
 )
 
 // Credential fields named by CredentialsError.
@@ -104,8 +104,8 @@ func parsePrivateKey(raw string) (*rsa.PrivateKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("a %s private key, not RSA: LINE's assertion signing keys are RSA (RS256)", keyKind(key))
 	}
-	if bits := rsaKey.N.BitLen(); bits < minKeyBits {
-		return nil, fmt.Errorf("an RSA key of %d bits: LINE requires at least %d", bits, minKeyBits)
+	if bits := rsaKey.N.BitLen(); bits != keyBits {
+		return nil, fmt.Errorf("an RSA key of %d bits: LINE's assertion signing keys are %d bits", bits, keyBits)
 	}
 	if err := rsaKey.Validate(); err != nil {
 		return nil, errors.New("an inconsistent RSA private key (its parts do not belong together)")

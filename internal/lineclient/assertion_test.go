@@ -116,7 +116,7 @@ func TestBadSigningCredentialsFailInNew(t *testing.T) {
 		{"EC JWK", jwkOf(t, ec), testKeyID, testChannelID, FieldChannelPrivateKey, "a EC private key, not RSA"},
 		{"symmetric JWK", `{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQ"}`, testKeyID, testChannelID, FieldChannelPrivateKey, "not RSA"},
 		{"RSA JWK without n", `{"kty":"RSA","e":"AQAB","d":"AQAB"}`, testKeyID, testChannelID, FieldChannelPrivateKey, "not a usable JSON Web Key"},
-		{"1024 bits", jwkOf(t, small), testKeyID, testChannelID, FieldChannelPrivateKey, "an RSA key of 1024 bits: LINE requires at least 2048"},
+		{"1024 bits", jwkOf(t, small), testKeyID, testChannelID, FieldChannelPrivateKey, "an RSA key of 1024 bits: LINE's assertion signing keys are 2048 bits"},
 		{"inconsistent", jwkOf(t, &broken), testKeyID, testChannelID, FieldChannelPrivateKey, "not a usable JSON Web Key"},
 		{"public PEM", pemOf(t, "PUBLIC KEY", pubDER), testKeyID, testChannelID, FieldChannelPrivateKey, "a PUBLIC KEY block, so a public key only"},
 		{"EC PEM", pemOf(t, "EC PRIVATE KEY", ecDER), testKeyID, testChannelID, FieldChannelPrivateKey, "an EC private key, not RSA"},
@@ -454,7 +454,7 @@ func TestAssertionAgainstTheMock(t *testing.T) {
 	}
 	ts := httptest.NewServer(mock)
 	t.Cleanup(func() { mock.Close(); ts.Close() })
-	pub, _ := json.Marshal(jose.JSONWebKey{Key: &key.PublicKey})
+	pub, _ := json.Marshal(jose.JSONWebKey{Key: &key.PublicKey, Algorithm: "RS256", Use: "sig"})
 	if err := mock.RegisterChannelKey(linemock.DemoChannelID, testKeyID, pub); err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 const (
 	assertionAudience    = "https://api.line.me/"
 	maxAssertionLifetime = 30 * time.Minute
-	minAssertionKeyBits  = 2048
+	assertionKeyBits     = 2048
 	msgUnknownChannelKey = "Cannot find channel key that satisfies the conditions"
 	descInvalidAssertion = "Invalid 'client_assertion'."
 	descInvalidSignature = "Invalid 'client_assertion': the signature does not verify."
@@ -51,16 +51,23 @@ type channelKey struct {
 
 var channelKeyKeys = []string{"kid", "jwk"}
 
-// parsePublicJWK reads a registered key: an RSA public JWK of at least 2048 bits.
+// parsePublicJWK reads a key to register as LINE's console takes one: the public half of an
+// RSA key of 2048 bits, as a JWK that says RS256 ("alg") and signing ("use": "sig", or
+// "key_ops": ["verify"] and nothing else).
 func parsePublicJWK(raw json.RawMessage) (*rsa.PublicKey, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("required (the public key as a JWK)")
 	}
-	var probe map[string]json.RawMessage
+	var probe struct {
+		D      *json.RawMessage `json:"d"`
+		Alg    string           `json:"alg"`
+		Use    string           `json:"use"`
+		KeyOps []string         `json:"key_ops"`
+	}
 	if json.Unmarshal(raw, &probe) != nil {
 		return nil, errors.New("must be a JWK object")
 	}
-	if _, private := probe["d"]; private {
+	if probe.D != nil {
 		return nil, errors.New(`holds a private key ("d"): register only the public half`)
 	}
 	var k jose.JSONWebKey
@@ -71,8 +78,15 @@ func parsePublicJWK(raw json.RawMessage) (*rsa.PublicKey, error) {
 	if !ok {
 		return nil, fmt.Errorf("a %T, not an RSA public key", k.Key)
 	}
-	if pub.N.BitLen() < minAssertionKeyBits {
-		return nil, fmt.Errorf("an RSA key of %d bits: LINE requires at least %d", pub.N.BitLen(), minAssertionKeyBits)
+	if pub.N.BitLen() != assertionKeyBits {
+		return nil, fmt.Errorf("an RSA key of %d bits: LINE's assertion signing keys are %d bits", pub.N.BitLen(), assertionKeyBits)
+	}
+	if probe.Alg != "RS256" {
+		return nil, fmt.Errorf(`"alg" is %q: LINE requires "RS256"`, probe.Alg)
+	}
+	verifyOnly := len(probe.KeyOps) == 1 && probe.KeyOps[0] == "verify"
+	if probe.Use != "sig" && !verifyOnly {
+		return nil, errors.New(`neither "use": "sig" nor "key_ops": ["verify"]: LINE requires one of them`)
 	}
 	return pub, nil
 }

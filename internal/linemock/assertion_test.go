@@ -54,6 +54,37 @@ func publicJWK(t testing.TB, key any) json.RawMessage {
 	return b
 }
 
+// jwkWith is a public JWK with the given alg, use and key_ops ("" and nil leave them out).
+func jwkWith(t testing.TB, key any, alg, use string, keyOps []string) string {
+	t.Helper()
+	b, err := json.Marshal(jose.JSONWebKey{Key: key, Algorithm: alg, Use: use})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keyOps == nil {
+		return string(b)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["key_ops"] = keyOps
+	b, err = json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// LINE's console takes a public key that says RS256 and signing by "use" or by "key_ops":
+// ["verify"] alone.
+func TestChannelKeyWithKeyOpsVerify(t *testing.T) {
+	s, _, _ := newTestServer(t, nil)
+	if err := s.RegisterChannelKey(DemoChannelID, "ops", json.RawMessage(jwkWith(t, &testAssertionKey(t).PublicKey, "RS256", "", []string{"verify"}))); err != nil {
+		t.Fatalf("a key with key_ops [verify]: %v", err)
+	}
+}
+
 func registerTestKey(t testing.TB, s *Server) {
 	t.Helper()
 	if err := s.RegisterChannelKey(DemoChannelID, testKID, publicJWK(t, &testAssertionKey(t).PublicKey)); err != nil {
@@ -244,6 +275,7 @@ func TestChannelKeysInFixture(t *testing.T) {
 func TestChannelKeyFixtureErrors(t *testing.T) {
 	key := testAssertionKey(t)
 	small, _ := rsa.GenerateKey(rand.Reader, 1024)
+	large, _ := rsa.GenerateKey(rand.Reader, 2056)
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	pub := string(publicJWK(t, &key.PublicKey))
 	cases := []struct{ name, keys, want string }{
@@ -255,8 +287,14 @@ func TestChannelKeyFixtureErrors(t *testing.T) {
 		{"no jwk", `[{"kid":"a"}]`, "channels[0].keys[0].jwk: required"},
 		{"jwk not an object", `[{"kid":"a","jwk":"x"}]`, "must be a JWK object"},
 		{"private jwk", `[{"kid":"a","jwk":` + string(publicJWK(t, key)) + `}]`, "register only the public half"},
-		{"small key", `[{"kid":"a","jwk":` + string(publicJWK(t, &small.PublicKey)) + `}]`, "1024 bits: LINE requires at least 2048"},
+		{"small key", `[{"kid":"a","jwk":` + string(publicJWK(t, &small.PublicKey)) + `}]`, "1024 bits: LINE's assertion signing keys are 2048 bits"},
 		{"EC key", `[{"kid":"a","jwk":` + string(publicJWK(t, &ec.PublicKey)) + `}]`, "not an RSA public key"},
+		{"larger key", `[{"kid":"a","jwk":` + string(publicJWK(t, &large.PublicKey)) + `}]`, "2056 bits: LINE's assertion signing keys are 2048 bits"},
+		{"no alg", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "", "sig", nil) + `}]`, `"alg" is "": LINE requires "RS256"`},
+		{"another alg", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "RS512", "sig", nil) + `}]`, `"alg" is "RS512": LINE requires "RS256"`},
+		{"no use", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "RS256", "", nil) + `}]`, `neither "use": "sig" nor "key_ops": ["verify"]`},
+		{"key_ops beyond verify", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "RS256", "", []string{"verify", "sign"}) + `}]`,
+			`neither "use": "sig" nor "key_ops": ["verify"]`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

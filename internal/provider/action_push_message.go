@@ -161,6 +161,13 @@ func (m pushMessageModel) push(ctx context.Context) (p lineclient.Push, known bo
 	return p, true, diags
 }
 
+// deadline reads the invoke deadline from the timeouts block; its error goes to diags.
+func (m *pushMessageModel) deadline(ctx context.Context, diags *diag.Diagnostics) *deadline {
+	limit, d := m.Timeouts.Invoke(ctx, defaultTimeout)
+	diags.Append(d...)
+	return &deadline{name: "invoke", limit: limit}
+}
+
 func (a *pushMessageAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -176,12 +183,10 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 	}
 	push, _, diags := m.push(ctx)
 	resp.Diagnostics.Append(diags...)
-	limit, diags := m.Timeouts.Invoke(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
+	dl := m.deadline(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	dl := deadline{name: "invoke", limit: limit}
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
 

@@ -87,12 +87,10 @@ func (a *pushMessageAction) ModifyPlan(ctx context.Context, req action.ModifyPla
 		tflog.Debug(ctx, "The provider configuration is not known yet: the message is checked with LINE when it is sent")
 		return
 	}
-	limit, diags := m.Timeouts.Invoke(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
+	dl := m.deadline(ctx, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	dl := deadline{name: "invoke", limit: limit}
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
 	if err := a.data.client.ValidatePush(ctx, push); err != nil {

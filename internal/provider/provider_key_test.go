@@ -159,7 +159,7 @@ func TestAccProvider_badSigningKey(t *testing.T) {
 		{"public key only", keyCredentials(keyJWK(t, &key.PublicKey), testKID),
 			`channel_private_key in the provider block is not usable as an assertion signing key: it is a public key only`},
 		{"too short", keyCredentials(keyJWK(t, small), testKID),
-			`it is an RSA key of 1024 bits: LINE requires at least 2048`},
+			`it is an RSA key of 1024 bits: LINE's assertion signing keys are 2048 bits`},
 		{"no key ID", keyCredentials(keyJWK(t, key), ""),
 			`Invalid LINE channel key ID.*channel_key_id: required with a private key.*set channel_key_id in the provider block or the LINE_CHANNEL_KEY_ID environment variable`},
 		{"no channel ID", strings.Replace(keyCredentials(keyJWK(t, key), testKID), `channel_id          = "`+linemock.DemoChannelID+`"`, "", 1),

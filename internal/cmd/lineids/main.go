@@ -38,6 +38,8 @@ import (
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/tf-line/terraform-provider-line/internal/cmd/cmdflags"
 )
 
 // envSecret is where the channel secret comes from: the same variable the provider reads.
@@ -63,15 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			"Prints the chat and user IDs in the webhook events LINE posts to this address.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lineids: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, goOn := cmdflags.Parse(fs, args); !goOn {
+		return code
 	}
 	secret := getenv(envSecret)
 	if secret == "" {

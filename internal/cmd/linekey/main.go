@@ -16,13 +16,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/tf-line/terraform-provider-line/internal/cmd/cmdflags"
 )
 
 // keyBits is LINE's requirement for an assertion signing key: "RSA key length is 2048bit".
@@ -41,15 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			"Messaging API channel: the private key goes to FILE, the public key to standard output.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "linekey: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, goOn := cmdflags.Parse(fs, args); !goOn {
+		return code
 	}
 
 	private, public, err := newKeyPair()

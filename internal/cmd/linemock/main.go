@@ -10,7 +10,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tf-line/terraform-provider-line/internal/cmd/cmdflags"
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
 
@@ -48,15 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(fs.Output(), "usage: linemock [flags]\n\nServes the mock LINE Messaging API.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "linemock: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, goOn := cmdflags.Parse(fs, args); !goOn {
+		return code
 	}
 	for _, p := range []struct {
 		name  string
