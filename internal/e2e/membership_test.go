@@ -203,8 +203,8 @@ func newWorkspaceBehind(t *testing.T, front func(mock *linemock.Server) http.Han
 		t.Fatal(err)
 	}
 	linemocktest.LogSeed(t, mock)
-	ts := httptest.NewServer(front(mock))
-	t.Cleanup(func() { mock.Close(); ts.Close() })
+	ts := linemocktest.NewServer(t, front(mock))
+	t.Cleanup(mock.Close) // before ts.Close: releases hung requests, which it would wait for
 	ws, err := tfharness.NewWorkspace(t.TempDir(), terraformPath, pluginDir, "LINE_API_ENDPOINT="+ts.URL)
 	if err != nil {
 		t.Fatal(err)

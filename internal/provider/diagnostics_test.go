@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,18 +10,18 @@ import (
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // forbiddingClient is a client of a server that answers every request as LINE answers an
 // account that may not use an endpoint.
 func forbiddingClient(t *testing.T) *lineclient.Client {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := linemocktest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusForbidden)
 		_, _ = w.Write([]byte(`{"message":"Access to this API is not available for your account"}`))
 	}))
-	t.Cleanup(srv.Close)
 	client, err := lineclient.New(lineclient.Config{Endpoint: srv.URL, AccessToken: "t", MaxRetries: 0})
 	if err != nil {
 		t.Fatal(err)

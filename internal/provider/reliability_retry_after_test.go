@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // newMockBehind starts a mock with a proxy in front of it: front answers some requests
@@ -19,8 +19,7 @@ import (
 func newMockBehind(t *testing.T, fixture *linemock.Fixture, front func(next http.Handler) http.Handler) *mockLINE {
 	t.Helper()
 	mock := newMockLINE(t, fixture)
-	proxy := httptest.NewServer(front(mock.Server))
-	t.Cleanup(proxy.Close)
+	proxy := linemocktest.NewServer(t, front(mock.Server))
 	return &mockLINE{Server: mock.Server, URL: proxy.URL}
 }
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // groupSummariesBody is one line_group_summary data source per group, each with a block of
@@ -149,13 +149,12 @@ func TestAccReliability_rateLimitDoesNotUseUpRetries(t *testing.T) {
 // action's monthly-limit test covers the mock's own monthly limit; this one covers reads.
 func TestAccReliability_otherTooManyRequestsIsFinal(t *testing.T) {
 	var requests atomic.Int32
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	api := linemocktest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		requests.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = w.Write([]byte(`{"message":"You have reached your monthly limit."}`))
 	}))
-	t.Cleanup(api.Close)
 	mock := &mockLINE{URL: api.URL}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // tokenStormSettings authenticate with the channel ID and secret, 2s per attempt and one retry.
@@ -112,12 +113,11 @@ func TestAccReliability_tokenEndpointHangs(t *testing.T) {
 // redirectTarget is a second server that counts what reaches it: nothing should.
 func redirectTarget(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	var hits atomic.Int32
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	other := linemocktest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		hits.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{}`))
 	}))
-	t.Cleanup(other.Close)
 	return other, &hits
 }
 

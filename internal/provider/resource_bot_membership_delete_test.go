@@ -18,6 +18,7 @@ import (
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // losingAnswers puts a front before the mock that carries out the first n POSTs to urlPath
@@ -25,7 +26,7 @@ import (
 func (m *mockLINE) losingAnswers(t *testing.T, urlPath string, n int32) *mockLINE {
 	t.Helper()
 	var lost atomic.Int32
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	front := linemocktest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == urlPath && lost.Add(1) <= n {
 			m.ServeHTTP(httptest.NewRecorder(), r) // carried out; the answer never arrives
 			w.Header().Set("Content-Type", "application/json")
@@ -35,7 +36,6 @@ func (m *mockLINE) losingAnswers(t *testing.T, urlPath string, n int32) *mockLIN
 		}
 		m.ServeHTTP(w, r)
 	}))
-	t.Cleanup(front.Close)
 	return &mockLINE{Server: m.Server, URL: front.URL}
 }
 

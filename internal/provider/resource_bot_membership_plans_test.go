@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
+	"github.com/tf-line/terraform-provider-line/internal/linemock/linemocktest"
 )
 
 // The ways one plan could make the bot leave a chat that the same plan still declares: each
@@ -444,7 +445,7 @@ func emptiedForEach(t *testing.T, mock *mockLINE) resource.TestStep {
 func afterFirstLeave(t *testing.T, mock *mockLINE, faultThen linemock.Fault) *mockLINE {
 	t.Helper()
 	var once sync.Once
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	front := linemocktest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v2/bot/group/"+linemock.DemoGroupOps+"/leave" {
 			mock.ServeHTTP(w, r)
 			return
@@ -458,7 +459,6 @@ func afterFirstLeave(t *testing.T, mock *mockLINE, faultThen linemock.Fault) *mo
 		w.WriteHeader(answer.Code)
 		_, _ = w.Write(answer.Body.Bytes())
 	}))
-	t.Cleanup(front.Close)
 	return &mockLINE{Server: mock.Server, URL: front.URL}
 }
 

@@ -4,8 +4,11 @@
 package linemocktest
 
 import (
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"sync"
 	"testing"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
@@ -38,11 +41,8 @@ func Start(t testing.TB, f *linemock.Fixture, opts ...linemock.Option) (*linemoc
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(mock)
-	t.Cleanup(func() {
-		mock.Close() // first: releases hung requests, which ts.Close would wait for
-		ts.Close()
-	})
+	ts := NewServer(t, mock)
+	t.Cleanup(mock.Close) // runs before NewServer's ts.Close: releases hung requests, which it would wait for
 	LogSeed(t, mock)
 	return mock, ts
 }
@@ -59,4 +59,52 @@ func LogSeed(t testing.TB, mock *linemock.Server) {
 // RunPattern is the -run pattern that selects exactly the test (or subtest) named name.
 func RunPattern(name string) string {
 	return "^" + regexp.QuoteMeta(name) + "$"
+}
+
+// NewServer serves h over loopback HTTP until the test ends, on a port that no earlier server
+// of NewServer or Start in this process has used.
+func NewServer(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(h)
+	ts.Listener.Close()
+	ts.Listener = freshListener(t)
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// usedPorts holds every port a mock of this process has listened on.
+var usedPorts = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
+// freshListener listens on a loopback port no earlier mock of this process has used. Work a
+// provider leaves running after its test (a token issuance outlives its caller, bounded by
+// its own time) then meets a closed port, never the mock of a later test that happened to get
+// the same port, which would count requests that are not its own.
+func freshListener(t testing.TB) net.Listener {
+	t.Helper()
+	usedPorts.Lock()
+	defer usedPorts.Unlock()
+	var held []net.Listener
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
+	for range 1000 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("linemocktest: listen on loopback: %v", err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		if !usedPorts.ports[port] {
+			usedPorts.ports[port] = true
+			return l
+		}
+		held = append(held, l) // held open until a fresh port comes, so it is not drawn again
+	}
+	t.Fatal("linemocktest: no fresh loopback port in 1000 tries")
+	return nil
 }

@@ -40,3 +40,17 @@ func TestRunPattern(t *testing.T) {
 		}
 	}
 }
+
+// No two mocks of one process listen on the same port, even when the first has closed.
+func TestStartNeverReusesAPort(t *testing.T) {
+	seen := map[string]bool{}
+	for i := range 200 {
+		t.Run("", func(t *testing.T) {
+			_, ts := Start(t, nil)
+			if seen[ts.URL] {
+				t.Fatalf("mock %d listens on %s, where an earlier mock listened", i, ts.URL)
+			}
+			seen[ts.URL] = true
+		})
+	}
+}
