@@ -11,6 +11,6 @@ provider "line" {
 
   # Optional tuning; the defaults suit most runs.
   request_timeout = "30s" # per attempt, on the wire
-  max_retries     = 5     # after 5xx answers and network errors
+  max_retries     = 5     # after 5xx answers, network errors and a proxy's 429s
   rate_limit      = 500   # requests per second, across the whole run
 }

@@ -142,8 +142,9 @@ func (p *lineProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators: []validator.String{unlessEmpty{durationValidator{}}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request is retried after a server error (5xx) or a network " +
-					"failure. Defaults to `5`; `0` turns these retries off. LINE's rate-limit answer (429) does not count " +
+				MarkdownDescription: "How many times a request is retried after a server error (500, 502, 503 or 504), " +
+					"a network failure or an attempt timeout, or a 429 that is not LINE's rate-limit answer (a proxy's). " +
+					"Defaults to `5`; `0` turns these retries off. LINE's rate-limit answer (429) does not count " +
 					"against it: it is retried until the operation's deadline (its `timeouts` block).",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
