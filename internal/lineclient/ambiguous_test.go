@@ -100,6 +100,14 @@ func TestMayHaveTakenEffect(t *testing.T) {
 		{"a timeout once written", []int{0}, false, true, func(err error) bool { var r *RequestError; return errors.As(err, &r) && r.TimedOut }},
 		{"a final 404", []int{404}, false, false, IsNotFound},
 		{"a final 400", []int{400}, false, false, nil},
+		// 5xx answers that are not retried are final, but LINE (or a CDN in front of it) may
+		// have carried the write out all the same.
+		{"a final 501", []int{501}, false, true, func(err error) bool { return hasStatus(err, 501) }},
+		{"a final 505", []int{505}, false, true, nil},
+		{"a final 507", []int{507}, false, true, nil},
+		{"a CDN's 520", []int{520}, false, true, nil},
+		{"a CDN's 524 after a 502", []int{502, 524}, false, true, func(err error) bool { return hasStatus(err, 524) }},
+		{"reads: a final 501", []int{501}, true, false, nil},
 		{"a proxy's 429s", []int{429, 429}, false, false, nil},
 		{"reads: 500s", []int{500, 500}, true, false, nil},
 		{"reads: a timeout", []int{0}, true, false, nil},

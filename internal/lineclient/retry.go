@@ -223,7 +223,7 @@ type callStats struct {
 	attempts int   // requests that went out
 	last     error // the last answer (*APIError) or failure that was retried
 	// ambiguous is set when an attempt that changes something may have been carried out:
-	// a 5xx, or a failure once the request was written (MayHaveTakenEffect).
+	// any 5xx, or a failure once the request was written (MayHaveTakenEffect).
 	ambiguous bool
 
 	// Why the loop stopped early, if it did.
@@ -241,20 +241,23 @@ func withCallStats(ctx context.Context) (context.Context, *callStats) {
 	return context.WithValue(ctx, callStatsKey{}, stats), stats
 }
 
-// record notes one attempt's result.
+// record notes one attempt's result. Any 5xx to a write makes the call ambiguous, whether
+// it is retried or final (a 501, 505, or a CDN's 520-524): the server failed after it had the
+// request, which it may have carried out.
 func (s *callStats) record(a attempt, answer *APIError, writes bool) {
-	switch {
-	case a.err != nil:
+	if a.err != nil {
 		// The caller's deadline or cancellation cutting an attempt short says nothing about
 		// LINE: the last answer, if any, stays the one to report.
 		if s.last == nil || (!errors.Is(a.err, context.DeadlineExceeded) && !errors.Is(a.err, context.Canceled)) {
 			s.last = a.err
 		}
 		s.ambiguous = s.ambiguous || (writes && a.written)
-	case answer != nil:
-		s.last = answer
-		s.ambiguous = s.ambiguous || (writes && a.resp.StatusCode >= http.StatusInternalServerError)
+		return
 	}
+	if answer != nil {
+		s.last = answer
+	}
+	s.ambiguous = s.ambiguous || (writes && a.resp.StatusCode >= http.StatusInternalServerError)
 }
 
 // queuedError is a request whose context ended (or would have ended) while it waited for the
