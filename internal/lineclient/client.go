@@ -238,14 +238,31 @@ func (c *Client) start(ctx context.Context) (context.Context, *messaging_api.Mes
 // status, message and request ID can be read.
 type sdkCall[T any] func(api *messaging_api.MessagingApiAPI) (*http.Response, T, error)
 
+// effect says what an operation may change at LINE.
+type effect bool
+
+const (
+	// byMethod: every request but a GET (or HEAD) may change something (a leave, a push).
+	byMethod effect = false
+	// changesNothing: the operation changes nothing, whatever its method (a validation POST).
+	changesNothing effect = true
+)
+
 // do runs an SDK call and turns its failure into an *APIError, *RequestError, *TokenError or
 // *RedirectError; MayHaveTakenEffect tells whether it may have been carried out nonetheless.
 func do[T any](ctx context.Context, c *Client, op string, call sdkCall[T]) (T, error) {
+	return doOp(ctx, c, op, byMethod, call)
+}
+
+// doOp is do for an operation whose effect is given: with changesNothing, the retry loop
+// treats none of its requests as a write.
+func doOp[T any](ctx context.Context, c *Client, op string, e effect, call sdkCall[T]) (T, error) {
 	var zero T
 	ctx, api, stats, err := c.start(ctx)
 	if err != nil {
 		return zero, err
 	}
+	stats.changesNothing = e == changesNothing
 	res, out, err := call(api)
 	if err != nil {
 		err = callError(ctx, op, res, err, stats, c.attemptTimeout)

@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tf-line/terraform-provider-line/internal/linemock"
 )
@@ -333,5 +335,71 @@ func TestMessagesAgainstTheMock(t *testing.T) {
 		`"a":{"type":"mention","mentionee":{"type":"user","userId":"` + linemock.DemoUserEmi + `"}},` +
 		`"b":{"type":"mention","mentionee":{"type":"all"}},"c":{"type":"emoji","productId":"p","emojiId":"e"}}}`)}); len(got) != 1 || got[0] != linemock.DemoUserEmi {
 		t.Errorf("MentionedUsers = %q", got)
+	}
+}
+
+// detailed400 is LINE's 400 refusing a message object, with its details.
+func detailed400(w http.ResponseWriter) {
+	writeJSON(w, 400, map[string]any{"message": "A message (messages[0]) in the request body is invalid",
+		"details": []map[string]string{{"message": "invalid property", "property": "/footer/contents/2"}}})
+}
+
+// LINE's reason and property survive a retry before the 400: a push that met a 503 first may
+// have been delivered, and is refused with the details all the same.
+func TestInvalidMessageDetailsSurviveAnEarlier5xx(t *testing.T) {
+	var n atomic.Int32
+	f := newFakeLINE(t, func(w http.ResponseWriter, _ *http.Request) {
+		if n.Add(1) == 1 {
+			writeJSON(w, 503, map[string]string{"message": "Service unavailable"})
+			return
+		}
+		detailed400(w)
+	})
+	_, err := f.client(t, fastBackoff).Push(context.Background(), Push{Chat: GroupChat(groupID),
+		Messages: []json.RawMessage{json.RawMessage(`{"type":"flex"}`)}})
+	var invalid *InvalidMessageError
+	if !errors.As(err, &invalid) || len(invalid.Details) != 1 || invalid.Details[0].Property != "/footer/contents/2" ||
+		!strings.HasSuffix(err.Error(), ": invalid property (property /footer/contents/2)") {
+		t.Fatalf("err = %v, want LINE's details", err)
+	}
+	if !MayHaveTakenEffect(err) || n.Load() != 2 {
+		t.Fatalf("MayHaveTakenEffect = %v after %d requests, want true after the 503 and the 400", MayHaveTakenEffect(err), n.Load())
+	}
+}
+
+// Validating changes nothing at LINE, though it is a POST: its 5xx never "may have taken
+// effect", LINE's details survive a retry, and it goes with less than min(request_timeout, 2s)
+// left, as a read does.
+func TestValidatePushIsNoWrite(t *testing.T) {
+	var n atomic.Int32
+	f := newFakeLINE(t, func(w http.ResponseWriter, _ *http.Request) {
+		switch n.Add(1) {
+		case 1:
+			writeJSON(w, 503, map[string]string{"message": "Service unavailable"})
+		case 2:
+			detailed400(w)
+		case 3:
+			writeJSON(w, 501, map[string]string{"message": "Not implemented"})
+		default:
+			writeJSON(w, 200, map[string]any{})
+		}
+	})
+	c := f.client(t, fastBackoff, func(c *Config) { c.RequestTimeout = 30 * time.Second })
+	flex := Push{Messages: []json.RawMessage{json.RawMessage(`{"type":"flex"}`)}}
+	err := c.ValidatePush(context.Background(), flex)
+	var invalid *InvalidMessageError
+	if !errors.As(err, &invalid) || len(invalid.Details) != 1 || MayHaveTakenEffect(err) {
+		t.Fatalf("a 503 then a 400: err = %v, MayHaveTakenEffect = %v; want LINE's details, and false", err, MayHaveTakenEffect(err))
+	}
+	if err := c.ValidatePush(context.Background(), flex); err == nil || !hasStatus(err, 501) || MayHaveTakenEffect(err) {
+		t.Fatalf("a 501: err = %v, MayHaveTakenEffect = %v; want the 501, and false", err, MayHaveTakenEffect(err))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1900*time.Millisecond)
+	defer cancel()
+	if err := c.ValidatePush(ctx, flex); err != nil {
+		t.Fatalf("with 1.9s left: %v, want it sent", err)
+	}
+	if n.Load() != 4 {
+		t.Fatalf("%d requests, want 4", n.Load())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -171,7 +172,9 @@ func (c *Client) Push(ctx context.Context, p Push) (PushResult, error) {
 }
 
 // ValidatePush asks LINE whether it would accept p's message
-// (POST /v2/bot/message/validate/push). Nothing is sent and no quota is used. LINE checks the
+// (POST /v2/bot/message/validate/push). Nothing is sent and no quota is used, so the retry
+// loop treats it as a read: it may start with little time left, and never "may have taken
+// effect". LINE checks the
 // message objects only: not the chat, whether the bot or a mentioned user is in it, nor the
 // quota. p's own checks (as for Push) come first and cost no request; LINE's refusal is an
 // *InvalidMessageError with its reason and property.
@@ -182,7 +185,7 @@ func (c *Client) ValidatePush(ctx context.Context, p Push) error {
 	}
 	req := &messaging_api.ValidateMessageRequest{Messages: msgs}
 	var details []MessageDetail
-	_, err = do(ctx, c, "validate the message with LINE",
+	_, err = doOp(ctx, c, "validate the message with LINE", changesNothing,
 		func(api *messaging_api.MessagingApiAPI) (*http.Response, struct{}, error) {
 			res, _, err := api.ValidatePushWithHttpInfo(req)
 			if err != nil {
@@ -238,13 +241,20 @@ func peekDetails(res *http.Response) []MessageDetail {
 	return body.Details
 }
 
-// withDetails makes LINE's final 400 with details an *InvalidMessageError.
+// withDetails makes LINE's final 400 with details an *InvalidMessageError, still marked as
+// may have taken effect when an earlier attempt was ambiguous. Only the call's own final
+// answer gets details, never an answer a RequestError carries as its last.
 func withDetails(err error, details []MessageDetail) error {
-	apiErr, ok := err.(*APIError) //nolint:errorlint // only the call's own final answer, never one a RequestError carries
-	if len(details) == 0 || !ok || apiErr.StatusCode != http.StatusBadRequest {
+	var apiErr *APIError
+	var reqErr *RequestError
+	if len(details) == 0 || !errors.As(err, &apiErr) || errors.As(err, &reqErr) || apiErr.StatusCode != http.StatusBadRequest {
 		return err
 	}
-	return &InvalidMessageError{APIError: apiErr, Details: details}
+	var invalid error = &InvalidMessageError{APIError: apiErr, Details: details}
+	if MayHaveTakenEffect(err) {
+		invalid = &mayHaveTakenEffectError{err: invalid}
+	}
+	return invalid
 }
 
 func sentMessageIDs(sent []messaging_api.SentMessage) []string {

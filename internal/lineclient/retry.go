@@ -19,7 +19,8 @@ import (
 const waitWithoutDeadline = 5 * time.Minute
 
 // MinWriteTime is the least time left before the deadline with which an attempt that changes
-// something (any method but GET) is started: one with less could be carried out by LINE and
+// something (any method but GET, unless the operation changes nothing, as a validation) is
+// started: one with less could be carried out by LINE and
 // its answer cut off by the deadline, an outcome nobody can tell. It is min(request_timeout,
 // MinWriteTime).
 const MinWriteTime = 2 * time.Second
@@ -53,7 +54,7 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 	if sc == "" {
 		sc = scopeOf(req.Method, strings.TrimPrefix(req.URL.Path, r.basePath))
 	}
-	writes := req.Method != http.MethodGet && req.Method != http.MethodHead
+	writes := !stats.changesNothing && req.Method != http.MethodGet && req.Method != http.MethodHead
 	lastStart := r.lastStart(ctx, stats, writes)
 	failures, renewed := 0, false
 	for {
@@ -219,9 +220,12 @@ func sleep(ctx context.Context, d time.Duration, lastStart time.Time) error {
 // context; callError reads it to build the error. The loop writes it from the goroutine
 // making the call, before the call returns.
 type callStats struct {
-	started  time.Time
-	attempts int   // requests that went out
-	last     error // the last answer (*APIError) or failure that was retried
+	started time.Time
+	// changesNothing is set, before the call, for an operation that changes nothing at LINE
+	// whatever its method (a validation): none of its requests is a write.
+	changesNothing bool
+	attempts       int   // requests that went out
+	last           error // the last answer (*APIError) or failure that was retried
 	// ambiguous is set when an attempt that changes something may have been carried out:
 	// any 5xx, or a failure once the request was written (MayHaveTakenEffect).
 	ambiguous bool
