@@ -3,6 +3,7 @@ package lineclient
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -258,5 +259,50 @@ func TestWriteStopsBeforeTheDeadlineWithTheAnswersItHas(t *testing.T) {
 	}
 	if f.requests.Load() != 1 {
 		t.Fatalf("%d requests, want 1", f.requests.Load())
+	}
+}
+
+// LINE accepted a push (2xx) whose answer could not be read, cut off or stalled past
+// request_timeout: it may have been delivered, and the error keeps why the answer was lost.
+// The same for a read is a plain error.
+func TestMayHaveTakenEffect_acceptedButUnreadable(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	for _, tc := range []struct {
+		name  string
+		stall bool
+		cause func(error) bool
+	}{
+		{"cut off", false, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
+		{"stalled past request_timeout", true, func(err error) bool {
+			var timeout *attemptTimeoutError
+			return errors.As(err, &timeout)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(200)
+				_, _ = w.Write([]byte(`{"sentMessages":[`))
+				if tc.stall {
+					w.(http.Flusher).Flush()
+					select {
+					case <-r.Context().Done():
+					case <-release:
+					}
+				}
+			})
+			c := f.client(t, fastBackoff, &hookPacer{}, func(c *Config) { c.RequestTimeout = 200 * time.Millisecond })
+			_, err := c.Push(context.Background(), Push{Chat: GroupChat(groupID), Text: "deploy done"})
+			if err == nil || !MayHaveTakenEffect(err) || !tc.cause(err) || !strings.Contains(err.Error(), "push a message to group chat") {
+				t.Fatalf("push: err = %v, MayHaveTakenEffect = %v; want the cause, and true", err, MayHaveTakenEffect(err))
+			}
+			_, err = c.MemberCount(context.Background(), GroupChat(groupID))
+			if err == nil || MayHaveTakenEffect(err) || !tc.cause(err) {
+				t.Fatalf("read: err = %v, MayHaveTakenEffect = %v; want the cause, and false", err, MayHaveTakenEffect(err))
+			}
+			if f.requests.Load() != 2 {
+				t.Fatalf("%d requests, want 2: a 2xx is never retried", f.requests.Load())
+			}
+		})
 	}
 }

@@ -266,7 +266,9 @@ func doOp[T any](ctx context.Context, c *Client, op string, e effect, call sdkCa
 	res, out, err := call(api)
 	if err != nil {
 		err = callError(ctx, op, res, err, stats, c.attemptTimeout)
-		if stats.ambiguous {
+		// A write that LINE accepted (2xx), though its answer could not be read, may well
+		// have been carried out.
+		if stats.ambiguous || (stats.writes && res != nil && res.StatusCode/100 == 2) {
 			err = &mayHaveTakenEffectError{err: err}
 		}
 		return zero, err
@@ -349,8 +351,9 @@ func callError(ctx context.Context, op string, res *http.Response, err error, st
 		}
 		return answer
 	case res != nil:
-		// LINE answered 2xx but the SDK could not read the body.
-		return fmt.Errorf("%s: %w", op, err)
+		// LINE answered 2xx but the SDK could not read the body: cut off, stalled past
+		// request_timeout, or not what the SDK expects.
+		return fmt.Errorf("%s: LINE answered %d, but its answer could not be read: %w", op, res.StatusCode, err)
 	case stats.tokenErr != nil:
 		return stats.tokenErr
 	case stats.tooLate:

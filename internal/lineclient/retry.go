@@ -55,6 +55,7 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 		sc = scopeOf(req.Method, strings.TrimPrefix(req.URL.Path, r.basePath))
 	}
 	writes := !stats.changesNothing && req.Method != http.MethodGet && req.Method != http.MethodHead
+	stats.writes = writes
 	lastStart := r.lastStart(ctx, stats, writes)
 	failures, renewed := 0, false
 	for {
@@ -224,8 +225,10 @@ type callStats struct {
 	// changesNothing is set, before the call, for an operation that changes nothing at LINE
 	// whatever its method (a validation): none of its requests is a write.
 	changesNothing bool
-	attempts       int   // requests that went out
-	last           error // the last answer (*APIError) or failure that was retried
+	// writes is set by the retry loop when the call's requests change something.
+	writes   bool
+	attempts int   // requests that went out
+	last     error // the last answer (*APIError) or failure that was retried
 	// ambiguous is set when an attempt that changes something may have been carried out:
 	// any 5xx, or a failure once the request was written (MayHaveTakenEffect).
 	ambiguous bool
