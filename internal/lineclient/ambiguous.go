@@ -4,11 +4,11 @@ import "errors"
 
 // MayHaveTakenEffect reports whether an operation that failed with err may nonetheless have
 // been carried out by LINE: one of its attempts that changes something (any method but GET: a
-// leave, a push; not a validation) got a 5xx answer, timed out, failed once the request had been written, or
-// was accepted (2xx) with an answer that could not be read, so LINE may have acted on it and
-// its answer been lost. It holds whatever came after that
-// attempt: 429s until the deadline, a queue in the rate limiter past it, a 404, a token that
-// could not be renewed. What the last attempt said does not undo an earlier one.
+// leave, a push; not a validation) got a 5xx answer, timed out, failed once the request had
+// been written, or was accepted (2xx) with an answer that could not be read, so LINE may have
+// acted on it and its answer been lost. It holds whatever came after that attempt: 429s until
+// the deadline, a queue in the rate limiter past it, a 404, a token that could not be renewed.
+// What the last attempt said does not undo an earlier one.
 //
 // It is false for an operation whose every attempt LINE is known to have refused or never
 // received, for reads, and for a validation, which changes nothing.
