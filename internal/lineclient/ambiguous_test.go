@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -302,6 +303,46 @@ func TestMayHaveTakenEffect_acceptedButUnreadable(t *testing.T) {
 			}
 			if f.requests.Load() != 2 {
 				t.Fatalf("%d requests, want 2: a 2xx is never retried", f.requests.Load())
+			}
+		})
+	}
+}
+
+// A request that net/http refuses to send as it is (a token with a trailing newline, an
+// invalid proxy address) never left the machine: the write did not take effect, and it is
+// not retried.
+func TestMayHaveTakenEffect_notWhenRefusedBeforeSending(t *testing.T) {
+	badProxy := &http.Transport{Proxy: func(*http.Request) (*url.URL, error) {
+		// What http.ProxyFromEnvironment says of an HTTPS_PROXY that is no URL.
+		return nil, errors.New(`invalid proxy address "http://proxy example:3128": parse "http://proxy example:3128": invalid character " " in host name`)
+	}}
+	for _, tc := range []struct {
+		name string
+		set  func(c *Config)
+		says string
+	}{
+		{"a token with a trailing newline", func(c *Config) { c.AccessToken = testToken + "\n" }, `invalid header field value for "Authorization"`},
+		{"an invalid proxy address", func(c *Config) { c.Transport = badProxy }, "invalid proxy address"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeLINE(t, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]any{}) })
+			c := f.client(t, fastBackoff, &hookPacer{}, tc.set)
+			for op, call := range map[string]func() error{
+				"leave": func() error { return c.Leave(context.Background(), GroupChat(groupID)) },
+				"push": func() error {
+					_, err := c.Push(context.Background(), Push{Chat: GroupChat(groupID), Text: "deploy done"})
+					return err
+				},
+			} {
+				err := call()
+				var reqErr *RequestError
+				if !errors.As(err, &reqErr) || reqErr.Attempts != 1 || MayHaveTakenEffect(err) || !strings.Contains(err.Error(), tc.says) {
+					t.Errorf("%s: err = %v, MayHaveTakenEffect = %v; want %q after 1 attempt, which did not take effect",
+						op, err, MayHaveTakenEffect(err), tc.says)
+				}
+			}
+			if f.requests.Load() != 0 {
+				t.Fatalf("%d requests reached LINE, want none", f.requests.Load())
 			}
 		})
 	}

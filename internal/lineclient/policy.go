@@ -83,7 +83,7 @@ func judge(resp *http.Response, err error) (v verdict, o outcome, answer *APIErr
 }
 
 // finalTransportError reports a failure that no retry can mend: the endpoint's certificate
-// is not trusted, or the request cannot be sent as it is.
+// is not trusted, or the request cannot be sent as it is (refusedBeforeSending).
 func finalTransportError(err error) bool {
 	var (
 		verify    *tls.CertificateVerificationError
@@ -91,12 +91,17 @@ func finalTransportError(err error) bool {
 		hostname  x509.HostnameError
 		invalid   x509.CertificateInvalidError
 	)
-	if errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) || errors.As(err, &invalid) {
-		return true
-	}
-	// net/http's own errors for a request it refuses to send are not typed.
+	return errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		refusedBeforeSending(err)
+}
+
+// refusedBeforeSending reports a request that net/http refuses to send as it is, before it
+// seeks a connection: an invalid header value (a token with a trailing newline), a scheme it
+// does not speak, an invalid proxy address (HTTPS_PROXY). These errors are not typed.
+func refusedBeforeSending(err error) bool {
 	msg := err.Error()
-	return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "invalid header")
+	return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "invalid header") ||
+		strings.Contains(msg, "invalid proxy address")
 }
 
 // peekAnswer reads an error answer and puts the body back for the SDK.

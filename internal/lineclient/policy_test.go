@@ -147,6 +147,8 @@ func TestJudge(t *testing.T) {
 		{"no answer", nil, errors.New("connection reset by peer"), retryBudget, outcomeUnknown},
 		{"attempt timeout", nil, &attemptTimeoutError{timeout: time.Second}, retryBudget, outcomeUnknown},
 		{"untrusted certificate", nil, errors.New("tls: failed to verify certificate: x509: certificate is not trusted; unsupported protocol scheme"), final, outcomeUnknown},
+		{"an invalid proxy address", nil, errors.New(`invalid proxy address "http://a b"`), final, outcomeUnknown},
+		{"an invalid header value", nil, errors.New(`net/http: invalid header field value for "Authorization"`), final, outcomeUnknown},
 	} {
 		v, o, answer := judge(tc.resp, tc.err)
 		if v != tc.v || o != tc.o {

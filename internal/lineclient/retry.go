@@ -147,7 +147,8 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 		ctx = tflog.MaskLogStrings(ctx, a.token)
 	}
 	// Whether the request reached the wire, for MayHaveTakenEffect: http.Transport says so;
-	// a transport that reports nothing may have written it.
+	// a transport that reports nothing may have written it, unless it refused the request
+	// before seeking a connection.
 	var conn, wrote atomic.Bool
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		GetConn:      func(string) { conn.Store(true) },
@@ -164,7 +165,7 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 	}
 	stats.attempts++
 	a.resp, a.err = r.wire.RoundTrip(out) //nolint:bodyclose // the answer goes back to the caller, which closes it
-	a.written = wrote.Load() || !conn.Load()
+	a.written = wrote.Load() || (!conn.Load() && (a.err == nil || !refusedBeforeSending(a.err)))
 	return t, a, nil
 }
 
