@@ -121,10 +121,9 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 		return ticket{}, attempt{}, context.DeadlineExceeded
 	}
 	if r.tokens != nil {
-		// A token first, so that no ticket is held while one is issued (the issuance waits for
-		// its own); the attempt takes the one current when it goes, below.
-		if _, err := r.tokens.token(ctx); err != nil {
-			stats.tokenErr = err
+		// A token first, so that an issuance is most often waited for before the ticket is
+		// taken, not with it held; the attempt takes the one current when it goes, below.
+		if _, err := r.tokenBy(ctx, lastStart, stats, writes); err != nil {
 			return ticket{}, attempt{}, err
 		}
 	}
@@ -139,9 +138,10 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 	}
 	var a attempt
 	if r.tokens != nil {
-		if a.token, err = r.tokens.token(ctx); err != nil {
+		// The token may have expired while the attempt waited: then this waits for an
+		// issuance with the ticket held, but never past lastStart.
+		if a.token, err = r.tokenBy(ctx, lastStart, stats, writes); err != nil {
 			r.pacer.done(ctx, t, outcomeUnknown)
-			stats.tokenErr = err
 			return ticket{}, attempt{}, err
 		}
 		ctx = tflog.MaskLogStrings(ctx, a.token)
@@ -167,6 +167,25 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 	a.resp, a.err = r.wire.RoundTrip(out) //nolint:bodyclose // the answer goes back to the caller, which closes it
 	a.written = wrote.Load() || (!conn.Load() && (a.err == nil || !refusedBeforeSending(a.err)))
 	return t, a, nil
+}
+
+// tokenBy takes the current token, waiting for an issuance no later than lastStart: a token
+// that comes at lastStart or after it is too late for the attempt (stats.tooLate for a write),
+// since its answer could be cut off by the deadline. An issuance's own failure is the call's
+// (stats.tokenErr).
+func (r *retrier) tokenBy(ctx context.Context, lastStart time.Time, stats *callStats, writes bool) (string, error) {
+	tokCtx, cancel := context.WithDeadline(ctx, lastStart)
+	defer cancel()
+	tok, err := r.tokens.token(tokCtx)
+	if err != nil && (tokCtx.Err() == nil || ctx.Err() != nil) {
+		stats.tokenErr = err
+		return "", err
+	}
+	if err != nil || !time.Now().Before(lastStart) {
+		stats.stopped, stats.tooLate = context.DeadlineExceeded, writes
+		return "", context.DeadlineExceeded
+	}
+	return tok, nil
 }
 
 // lastStart is when attempts stop being started (none starts at lastStart or later): the

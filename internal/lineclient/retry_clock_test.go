@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -265,4 +266,80 @@ func TestIssuanceBoundLeavesRoomForEveryAttempt(t *testing.T) {
 			t.Fatalf("the issuance failed after %s, want %s to %s", took, least, most)
 		}
 	})
+}
+
+// slowTokens is a token source whose second token takes issuing: it expired while the attempt
+// waited for the pacer. heedless ignores the caller's context, as a token that comes late
+// despite it.
+type slowTokens struct {
+	issuing  time.Duration
+	heedless bool
+	mu       sync.Mutex
+	calls    int
+}
+
+func (s *slowTokens) token(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	s.calls++
+	second := s.calls == 2
+	s.mu.Unlock()
+	if !second {
+		return testToken, nil
+	}
+	if s.heedless {
+		time.Sleep(s.issuing)
+		return testToken, nil
+	}
+	if err := hold(ctx, s.issuing); err != nil {
+		return "", &RequestError{Operation: opIssueToken, Cancelled: true, Err: err}
+	}
+	return testToken, nil
+}
+
+func (*slowTokens) rejected(string) bool { return false }
+
+// A write whose token expired while it waited for the pacer waits for the new one no later
+// than the last start (min(request_timeout, 2s) before the deadline): a token issued after it,
+// though before the deadline, is too late, the ticket is handed back and nothing is sent.
+func TestTokenIssuedInsideTheLastSecondsStartsNoWrite(t *testing.T) {
+	for _, heedless := range []bool{false, true} {
+		t.Run(fmt.Sprintf("heedless=%v", heedless), func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				w := &scriptWire{answers: []scripted{{status: 200}}}
+				p := &hookPacer{}
+				// The deadline in 10s, the last start in 8s, the token in 9s.
+				tokens := &slowTokens{issuing: 9 * time.Second, heedless: heedless}
+				r := &retrier{wire: w, pacer: p, tokens: tokens, maxRetries: 3, waitMin: time.Millisecond, waitMax: time.Millisecond,
+					attemptTimeout: 30 * time.Second}
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				ctx, stats := withCallStats(ctx)
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://api.line.me/v2/bot/group/"+groupID+"/leave", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				start := time.Now()
+				resp, err := r.RoundTrip(req)
+				if resp != nil {
+					_ = resp.Body.Close()
+				}
+				took := time.Since(start)
+				_, outcomes, _ := p.recorded()
+				if !errors.Is(err, context.DeadlineExceeded) || !stats.tooLate || stats.tokenErr != nil || len(w.times()) != 0 {
+					t.Fatalf("err %v, tooLate %v, token error %v, %d attempts sent; want too late, nothing sent",
+						err, stats.tooLate, stats.tokenErr, len(w.times()))
+				}
+				if len(outcomes) != 1 || outcomes[0] != outcomeUnknown {
+					t.Fatalf("outcomes %v, want the ticket handed back as unknown", outcomes)
+				}
+				want := 8 * time.Second
+				if heedless {
+					want = 9 * time.Second
+				}
+				if took != want {
+					t.Fatalf("gave up after %s, want %s", took, want)
+				}
+			})
+		})
+	}
 }
