@@ -260,6 +260,9 @@ func TestIssuanceBoundLeavesRoomForEveryAttempt(t *testing.T) {
 		if !errors.As(err, &reqErr) || !reqErr.TimedOut || reqErr.Attempts != 4 || w.attempts() != 4 {
 			t.Fatalf("err = %v after %d attempts, want each of the 4 attempts timed out", err, w.attempts())
 		}
+		if reqErr.AttemptTimeout != DefaultRequestTimeout || !strings.Contains(err.Error(), "LINE did not answer within 30s") {
+			t.Errorf("err = %v, want it to name request_timeout, 30s", err)
+		}
 		// Four attempts of DefaultRequestTimeout, and backoffs of 125-250ms, 250-500ms and 0.5-1s.
 		least := 4*DefaultRequestTimeout + (retryWaitMin+2*retryWaitMin+4*retryWaitMin)/2
 		if most := 4*DefaultRequestTimeout + retryWaitMin + 2*retryWaitMin + 4*retryWaitMin; took < least || took > most {

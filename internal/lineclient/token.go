@@ -74,7 +74,7 @@ type issuer struct {
 	keyID    string // the assertion signing key's kid; "" with the channel secret
 	now      func() time.Time
 	bound    time.Duration // the most one issuance may take
-	margin   time.Duration // request_timeout: a token with less life left is not served
+	margin   time.Duration // request_timeout: a token with less life left is not served, and each attempt's time
 
 	flight   singleflight.Group
 	renewals sync.WaitGroup // background renewals, which tests wait for
@@ -257,7 +257,7 @@ func (s *issuer) issue(ctx context.Context, bounded bool) (IssuedToken, error) {
 	case errors.As(err, &signing):
 		return IssuedToken{}, &TokenError{KeyID: s.keyID, Err: fmt.Errorf("%s: %w", opIssueToken, err)}
 	case err != nil:
-		err = callError(callCtx, opIssueToken, res, err, stats, 0)
+		err = callError(callCtx, opIssueToken, res, err, stats, s.margin)
 		if bounded && errors.Is(err, context.DeadlineExceeded) {
 			err = boundError(err, s.bound)
 		}
