@@ -2,6 +2,7 @@ package lineclient
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -31,7 +32,8 @@ func (e *NoIssuerError) Error() string {
 // IssueToken issues a fresh stateless token, whole 15 minutes, for a consumer other than this
 // client (the provider's calls keep sharing one token). It counts against nothing: LINE issues
 // any number. It goes through the issuer's request and its memory of failures, so wrong
-// credentials still cost one request.
+// credentials still cost one request; a failure caused by ctx ending (a cancellation, or
+// ctx's deadline before the issuance's own bound) is not remembered.
 func (c *Client) IssueToken(ctx context.Context) (IssuedToken, error) {
 	ctx = tflog.MaskLogStrings(ctx, c.secrets...)
 	if c.issuer == nil {
@@ -53,9 +55,18 @@ func (s *issuer) fresh(ctx context.Context) (IssuedToken, error) {
 	}
 	issueCtx, cancel := context.WithTimeout(ctx, s.bound)
 	defer cancel()
+	// Whose deadline issueCtx has: the issuance's own bound, or the caller's, if sooner.
+	own, _ := issueCtx.Deadline()
+	callers, hasDeadline := ctx.Deadline()
+	bounded := !hasDeadline || own.Before(callers)
 	start := s.now()
-	tok, err := s.issue(issueCtx, false)
+	tok, err := s.issue(issueCtx, bounded)
 	if err != nil {
+		if ctx.Err() != nil || (!bounded && errors.Is(err, context.DeadlineExceeded)) {
+			// The caller's own cancellation or deadline says nothing about LINE: other
+			// operations must not get it.
+			return IssuedToken{}, err
+		}
 		s.mu.Lock()
 		s.remember(err, start)
 		s.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -345,4 +346,91 @@ func TestTokenIssuedInsideTheLastSecondsStartsNoWrite(t *testing.T) {
 			})
 		})
 	}
+}
+
+// wireFunc is a wire that answers with a function.
+type wireFunc func(*http.Request) (*http.Response, error)
+
+func (f wireFunc) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+	return f(req)
+}
+
+func jsonAnswer(req *http.Request, status int, body string) *http.Response {
+	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: req}
+}
+
+const issuedJSON = `{"access_token":"issued-token","expires_in":900,"token_type":"Bearer"}`
+
+// One caller's cancellation (Ctrl-C) while IssueToken waits is its own: the operations and
+// IssueToken calls after it ask LINE again, at once, rather than get the cancellation.
+func TestIssueTokenForgetsTheCallersCancellation(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		var issuances atomic.Int32
+		w := wireFunc(func(req *http.Request) (*http.Response, error) {
+			switch {
+			case req.URL.Path != "/oauth2/v3/token":
+				return jsonAnswer(req, 200, `{"count":1}`), nil
+			case issuances.Add(1) == 1:
+				<-req.Context().Done() // LINE is slow; the caller gives up first
+				return nil, req.Context().Err()
+			}
+			return jsonAnswer(req, 200, issuedJSON), nil
+		})
+		c := testClient(t, Config{ChannelID: testChannelID, ChannelSecret: testChannelSecret, Transport: w}, &hookPacer{})
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(time.Second, cancel)
+		if _, err := c.IssueToken(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want the cancellation", err)
+		}
+		start := time.Now()
+		if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil || issuances.Load() != 2 {
+			t.Fatalf("an operation after the cancellation: %v after %d token requests, want a new token", err, issuances.Load())
+		}
+		if tok, err := c.IssueToken(context.Background()); err != nil || tok.AccessToken != "issued-token" || issuances.Load() != 3 {
+			t.Fatalf("IssueToken after the cancellation: %v after %d token requests, want a new token", err, issuances.Load())
+		}
+		if took := time.Since(start); took != 0 {
+			t.Fatalf("took %s, want no wait", took)
+		}
+	})
+}
+
+// IssueToken under LINE's rate limit until the end: when the caller's deadline ends it, the
+// error is the deadline's and is not remembered; when the issuance's own bound does, the error
+// says so, and is remembered.
+func TestIssueTokenSaysWhenItsOwnBoundRanOut(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		var issuances atomic.Int32
+		w := wireFunc(func(req *http.Request) (*http.Response, error) {
+			issuances.Add(1)
+			return jsonAnswer(req, 429, `{"message":"`+msgRateLimited+`"}`), nil
+		})
+		c := testClient(t, Config{ChannelID: testChannelID, ChannelSecret: testChannelSecret, MaxRetries: 0, Transport: w}, &hookPacer{})
+		const own = DefaultRequestTimeout + rateLimitRoom // max_retries 0: one attempt's time, and the rate limit's room
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, err := c.IssueToken(ctx)
+		if !errors.Is(err, context.DeadlineExceeded) || !IsRateLimited(err) || strings.Contains(err.Error(), "the most one issuance may take") {
+			t.Fatalf("err = %v, want the caller's deadline while LINE was throttling", err)
+		}
+		before := issuances.Load()
+		start := time.Now()
+		_, err = c.IssueToken(context.Background())
+		took := time.Since(start)
+		if issuances.Load() == before || !IsRateLimited(err) ||
+			!strings.Contains(err.Error(), fmt.Sprintf("within %s, the most one issuance may take; LINE was still throttling", own)) {
+			t.Fatalf("err = %v after %d more token requests, want the issuance's own bound", err, issuances.Load()-before)
+		}
+		if took > own || took < own-2*time.Second-retryWaitMax {
+			t.Fatalf("the issuance gave up after %s, want about %s", took, own)
+		}
+		before = issuances.Load()
+		if _, again := c.IssueToken(context.Background()); again != err || issuances.Load() != before {
+			t.Fatalf("asked again at once: %v after %d more token requests, want the remembered error", again, issuances.Load()-before)
+		}
+	})
 }
