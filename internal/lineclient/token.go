@@ -94,13 +94,38 @@ type issuer struct {
 const rateLimitRoom = 30 * time.Second
 
 // issueBound is the most one issuance may take: every attempt timing out, with the longest
-// backoff between them, and room for LINE's rate limit.
+// backoff between them, and room for LINE's rate limit. It saturates at maxWait rather than
+// overflow.
 func issueBound(attemptTimeout time.Duration, maxRetries int, waitMin, waitMax time.Duration) time.Duration {
-	bound := time.Duration(maxRetries+1)*attemptTimeout + rateLimitRoom
-	for i := range maxRetries {
-		bound += min(waitMin<<min(i, 30), waitMax)
+	maxRetries = max(maxRetries, 0)
+	bound := addSaturating(mulSaturating(attemptTimeout, maxRetries), attemptTimeout)
+	bound = addSaturating(bound, rateLimitRoom)
+	// The backoffs double up to waitMax, which every one from the 31st on is (backoff).
+	i := 0
+	for ; i < min(maxRetries, 30); i++ {
+		longest := waitMax
+		if waitMin <= waitMax>>i {
+			longest = waitMin << i
+		}
+		bound = addSaturating(bound, longest)
 	}
-	return bound
+	return addSaturating(bound, mulSaturating(waitMax, maxRetries-i))
+}
+
+// addSaturating is a+b, or maxWait when that is more, for durations of 0 or more.
+func addSaturating(a, b time.Duration) time.Duration {
+	if a > maxWait-b {
+		return maxWait
+	}
+	return a + b
+}
+
+// mulSaturating is d·n, or maxWait when that is more, for d and n of 0 or more.
+func mulSaturating(d time.Duration, n int) time.Duration {
+	if n > 0 && d > maxWait/time.Duration(n) {
+		return maxWait
+	}
+	return d * time.Duration(n)
 }
 
 // renewal is how long before expiry (and before the last request_timeout of its life) a token
@@ -269,8 +294,13 @@ func (s *issuer) issue(ctx context.Context, bounded bool) (IssuedToken, error) {
 	case body.AccessToken == "" || body.ExpiresIn <= 0:
 		return IssuedToken{}, &TokenError{KeyID: s.keyID, Err: fmt.Errorf("%s: LINE answered without a token or lifetime", opIssueToken)}
 	}
-	return IssuedToken{AccessToken: body.AccessToken, ExpiresAt: start.Add(time.Duration(body.ExpiresIn) * time.Second)}, nil
+	lifetime := min(time.Duration(body.ExpiresIn)*time.Second, maxTokenLifetime) // int32 seconds: no overflow
+	return IssuedToken{AccessToken: body.AccessToken, ExpiresAt: start.Add(lifetime)}, nil
 }
+
+// maxTokenLifetime caps the lifetime LINE gives a token: its stateless tokens live 15
+// minutes, so a longer expires_in is a mistake, not a token to keep for decades.
+const maxTokenLifetime = 24 * time.Hour
 
 // boundError says that an issuance ran out of its own time, rather than pass for the
 // deadline of whichever operation reads the error.

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -395,5 +396,71 @@ func TestRenewalFailingAtTheMarginIsAnErrorNotAWarning(t *testing.T) {
 	}
 	if warns := warnings(t, &log); len(warns) != 0 {
 		t.Fatalf("warnings %v, want none: the token is not served any more", warns)
+	}
+}
+
+// LINE's expires_in is taken as it comes up to 24 hours (its stateless tokens live 15
+// minutes), as 24 hours beyond, and is an error when not positive: a token that claims to
+// live for decades is renewed within a day, and one without a lifetime is refused.
+func TestIssuedTokenLifetimeIsClamped(t *testing.T) {
+	for _, tc := range []struct {
+		expiresIn int64
+		want      time.Duration // 0: an error
+	}{
+		{900, 15 * time.Minute},
+		{86400, 24 * time.Hour},
+		{86401, 24 * time.Hour},
+		{math.MaxInt32, 24 * time.Hour},
+		{0, 0},
+		{-1, 0},
+	} {
+		t.Run(strconv.FormatInt(tc.expiresIn, 10), func(t *testing.T) {
+			f := newFakeLINE(t, func(w http.ResponseWriter, _ *http.Request) {
+				writeJSON(w, 200, map[string]any{"token_type": "Bearer", "access_token": "issued", "expires_in": tc.expiresIn})
+			})
+			clock := &testClock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+			c := f.client(t, func(c *Config) {
+				c.AccessToken, c.ChannelID, c.ChannelSecret, c.Now = "", testChannelID, testChannelSecret, clock.Now
+			})
+			tok, err := c.IssueToken(context.Background())
+			switch {
+			case tc.want == 0 && (err == nil || !strings.Contains(err.Error(), "LINE answered without a token or lifetime")):
+				t.Fatalf("err = %v, want the lifetime refused", err)
+			case tc.want != 0 && (err != nil || !tok.ExpiresAt.Equal(clock.Now().Add(tc.want))):
+				t.Fatalf("token expires at %s (err %v), want %s from now", tok.ExpiresAt, err, tc.want)
+			}
+		})
+	}
+}
+
+// An issuance's bound is every attempt's time, the backoffs between them and the rate limit's
+// room; it saturates rather than overflow to a negative bound, and takes no time to compute
+// however many retries are allowed.
+func TestIssueBoundNeverOverflows(t *testing.T) {
+	const forever = time.Duration(math.MaxInt64)
+	for _, tc := range []struct {
+		name           string
+		attemptTimeout time.Duration
+		maxRetries     int
+		want           time.Duration
+	}{
+		{"the defaults", 30 * time.Second, 5, 6*30*time.Second + rateLimitRoom + (250+500+1000+2000+4000)*time.Millisecond},
+		{"no retries", 30 * time.Second, 0, 30*time.Second + rateLimitRoom},
+		{"many retries", time.Second, 100, 101*time.Second + rateLimitRoom +
+			(250+500+1000+2000+4000)*time.Millisecond + 95*retryWaitMax},
+		{"a huge request_timeout", forever / 2, 3, forever},
+		{"the longest request_timeout", forever, 0, forever},
+		{"the most retries", 5 * time.Minute, math.MaxInt, forever},
+	} {
+		if got := issueBound(tc.attemptTimeout, tc.maxRetries, retryWaitMin, retryWaitMax); got != tc.want {
+			t.Errorf("%s: bound %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	// Backoffs of 3, 6, then 7 (the most) nanoseconds.
+	if got, want := issueBound(time.Second, 3, 3, 7), 4*time.Second+rateLimitRoom+16; got != want {
+		t.Errorf("backoffs between 3ns and 7ns: bound %s, want %s", got, want)
+	}
+	if got := issueBound(time.Second, 5, forever/4, forever/4); got != forever {
+		t.Errorf("backoffs of a quarter of forever: bound %s, want %s", got, forever)
 	}
 }
