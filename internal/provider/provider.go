@@ -34,6 +34,10 @@ const (
 	envChannelKeyID      = "LINE_CHANNEL_KEY_ID"
 )
 
+// maxRequestTimeout is the longest request_timeout: one attempt of one request; an
+// operation's deadline is its timeouts block's.
+const maxRequestTimeout = 5 * time.Minute
+
 // registryURL is the provider's page, named in the User-Agent of every request.
 const registryURL = "https://registry.terraform.io/providers/tf-line/line"
 
@@ -136,10 +140,12 @@ func (p *lineProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: "How long one attempt of a request may take on the wire, as a duration such as " +
-					"`\"30s\"` or `\"1m\"`; time spent waiting for the provider's rate limiter does not count. Defaults " +
-					"to `\"30s\"`.",
-				Optional:   true,
-				Validators: []validator.String{unlessEmpty{durationValidator{}}},
+					"`\"30s\"` or `\"1m\"`, at most `\"5m\"`; time spent waiting for the provider's rate limiter does " +
+					"not count. Defaults to `\"30s\"`.",
+				Optional: true,
+				Validators: []validator.String{unlessEmpty{durationValidator{atMost: maxRequestTimeout, why: "It bounds " +
+					"one attempt of one request, which LINE answers within seconds; an operation's whole deadline, " +
+					"retries included, is set in its timeouts block."}}},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request is retried after a server error (500, 502, 503 or 504), " +

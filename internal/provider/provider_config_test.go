@@ -72,11 +72,13 @@ func TestAccProvider_endpointMustNotSendTokensInClear(t *testing.T) {
 
 func TestAccProvider_invalidSettings(t *testing.T) {
 	cases := map[string]string{
-		`request_timeout = "soon"`: `Attribute request_timeout must be a positive duration such as "30s"`,
-		`request_timeout = "-1s"`:  `Attribute request_timeout must be a positive duration`,
-		`max_retries = -1`:         `Attribute max_retries value must be between 0 and 20, got: -1`,
-		`rate_limit = 0`:           `Attribute rate_limit value must be between 1 and 2000, got: 0`,
-		`channel_id = "abc"`:       `Attribute channel_id must be a channel ID`,
+		`request_timeout = "soon"`:   `Attribute request_timeout must be a positive duration of at most 5m, such as "30s"`,
+		`request_timeout = "-1s"`:    `Attribute request_timeout must be a positive duration`,
+		`request_timeout = "5m1s"`:   `Attribute request_timeout must be a positive duration of at most 5m, such as "30s", "1m" or "1m30s", got: "5m1s". It bounds one attempt of one request`,
+		`request_timeout = "87600h"`: `Attribute request_timeout must be a positive duration of at most 5m`,
+		`max_retries = -1`:           `Attribute max_retries value must be between 0 and 20, got: -1`,
+		`rate_limit = 0`:             `Attribute rate_limit value must be between 1 and 2000, got: 0`,
+		`channel_id = "abc"`:         `Attribute channel_id must be a channel ID`,
 	}
 	for setting, want := range cases {
 		t.Run(setting, func(t *testing.T) {

@@ -41,15 +41,19 @@ func (endpointValidator) ValidateString(_ context.Context, req validator.StringR
 }
 
 // durationValidator accepts a positive Go duration string such as "30s" or "1m30s", longer
-// than over when over is set (why says what needs it).
+// than over when over is set, and no longer than atMost when that is set (why says what needs
+// either).
 type durationValidator struct {
-	over time.Duration
-	why  string
+	over, atMost time.Duration
+	why          string
 }
 
 func (v durationValidator) Description(context.Context) string {
-	if v.over > 0 {
+	switch {
+	case v.over > 0:
 		return fmt.Sprintf(`must be a duration longer than %s, such as "30s", "1m" or "1m30s"`, v.over)
+	case v.atMost > 0:
+		return fmt.Sprintf(`must be a positive duration of at most %s, such as "30s", "1m" or "1m30s"`, shortDuration(v.atMost))
 	}
 	return `must be a positive duration such as "30s", "1m" or "1m30s"`
 }
@@ -61,7 +65,7 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 || d <= v.over {
+	if err != nil || d <= 0 || d <= v.over || (v.atMost > 0 && d > v.atMost) {
 		detail := fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString())
 		if err == nil && d > 0 && v.why != "" {
 			detail += " " + v.why
