@@ -359,7 +359,9 @@ func callError(ctx context.Context, op string, res *http.Response, err error, st
 	case stats.tooLate:
 		return &RequestError{Operation: op, Attempts: attempts, Cancelled: true, TooLate: true, Last: stats.last, Err: stats.stopped}
 	case errors.As(err, &queued):
-		return &RequestError{Operation: op, Attempts: attempts, Queued: true, Cancelled: true, Last: stats.last, Err: queued.err}
+		// After a Retry-After, the pause it asked for is (part of) what held the attempt.
+		return &RequestError{Operation: op, Attempts: attempts, Queued: true, Cancelled: true, RetryAfter: stats.pausedFor,
+			RetryAfterWait: stats.pausedWait, Last: stats.last, Err: queued.err}
 	case stats.stopped != nil || ctx.Err() != nil:
 		cause := stats.stopped
 		if cause == nil {

@@ -83,6 +83,8 @@ type RequestError struct {
 	Queued bool
 	// RetryAfter is set when the last answer asked, with this Retry-After value, for a wait
 	// (RetryAfterWait) that would have ended after the deadline: the retries stopped at once.
+	// With Queued, the wait ended before the deadline, but the rate limiter, which spreads the
+	// attempts it held, could not let the next one go before it.
 	RetryAfter     string
 	RetryAfterWait time.Duration
 	// TooLate is set when an attempt that changes something (a leave, a push) was not started
@@ -98,6 +100,10 @@ type RequestError struct {
 
 func (e *RequestError) Error() string {
 	switch {
+	case e.RetryAfter != "" && e.Queued:
+		return fmt.Sprintf("%s: the answer asked to wait before trying again (Retry-After: %s, %s), and the client's "+
+			"rate limiter, which spreads the attempts it held, could not let attempt %d go before the deadline (%v); %s",
+			e.Operation, e.RetryAfter, aboutDuration(e.RetryAfterWait), e.Attempts+1, e.Err, lastWords(e.Last))
 	case e.RetryAfter != "":
 		return fmt.Sprintf("%s: the answer asked to wait before trying again (Retry-After: %s, %s), which would "+
 			"end after the deadline, so the provider stopped after %s; %s",

@@ -92,6 +92,9 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 				stats.stopped, stats.retryAfter, stats.retryWait = context.DeadlineExceeded, value, wait
 				return a.resp, a.err
 			}
+			// The pacer may let the next attempt go up to a gap after the pause ends, past
+			// lastStart: the error then names this Retry-After (callError).
+			stats.pausedFor, stats.pausedWait = value, wait
 			r.pacer.pause(ctx, sc, time.Now().Add(wait)) // the next wait holds this attempt too
 		} else if err := sleep(ctx, d, lastStart); err != nil {
 			stats.stopped = err
@@ -136,6 +139,7 @@ func (r *retrier) send(ctx context.Context, req *http.Request, body func() (io.R
 		}
 		return ticket{}, attempt{}, &queuedError{err: err}
 	}
+	stats.pausedFor, stats.pausedWait = "", 0 // that wait is over
 	var a attempt
 	if r.tokens != nil {
 		// The token may have expired while the attempt waited: then this waits for an
@@ -258,7 +262,11 @@ type callStats struct {
 	tooLate    bool          // a write was not started this close to the deadline
 	retryAfter string        // the Retry-After value that would have outlasted the deadline
 	retryWait  time.Duration // and the wait it asked for
-	tokenErr   error         // no token for the next attempt
+	// pausedFor is the Retry-After value the scope is paused for, until the next attempt
+	// goes; pausedWait is the wait it asked for.
+	pausedFor  string
+	pausedWait time.Duration
+	tokenErr   error // no token for the next attempt
 }
 
 type callStatsKey struct{}

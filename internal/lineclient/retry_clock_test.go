@@ -434,3 +434,40 @@ func TestIssueTokenSaysWhenItsOwnBoundRanOut(t *testing.T) {
 		}
 	})
 }
+
+// A Retry-After that ends before the deadline, but whose scope the pacer lets go again only
+// after it (here a gap of 2s at rate_limit 0.5, from the first attempt): the call fails as
+// soon as the pacer says so, and its error names the Retry-After that held it, not the pacer
+// alone.
+func TestRetryAfterThenThePacerPastTheDeadlineNamesRetryAfter(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		var n atomic.Int32
+		w := wireFunc(func(req *http.Request) (*http.Response, error) {
+			if n.Add(1) > 1 {
+				return jsonAnswer(req, 200, `{"count":1}`), nil
+			}
+			resp := jsonAnswer(req, 429, `<html>slow down</html>`) // a proxy's
+			resp.Header.Set("Content-Type", "text/html")
+			resp.Header.Set("Retry-After", "1")
+			return resp, nil
+		})
+		c := testClient(t, Config{AccessToken: testToken, MaxRetries: 3, RateLimit: 0.5, Transport: w})
+		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := c.MemberCount(ctx, GroupChat(groupID))
+		var reqErr *RequestError
+		if !errors.As(err, &reqErr) || !reqErr.Queued || reqErr.RetryAfter != "1" || reqErr.RetryAfterWait != time.Second ||
+			reqErr.Attempts != 1 || !errors.Is(err, context.DeadlineExceeded) || !hasStatus(reqErr.Last, 429) {
+			t.Fatalf("err = %#v, want queued past the deadline after the Retry-After, with the 429", err)
+		}
+		for _, want := range []string{"Retry-After: 1, 1s", "rate limiter", "429"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+		}
+		if took := time.Since(start); took != 0 || n.Load() != 1 {
+			t.Fatalf("failed after %s and %d attempts, want at once (the pacer knows), after one", took, n.Load())
+		}
+	})
+}
