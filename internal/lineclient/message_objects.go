@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
@@ -234,8 +236,17 @@ func ParseMessages(data string) ([]json.RawMessage, error) {
 		}
 		return nil, &MessagesError{Reason: "is not valid JSON: " + err.Error()}
 	}
-	if dec.More() {
-		return nil, &MessagesError{Reason: "holds more than one JSON value: give one array of message objects"}
+	// Only whitespace may follow the array: Decode stops at its end, and More is false at a
+	// stray "]" or "}".
+	end := dec.InputOffset()
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return nil, &MessagesError{Reason: "holds more than one JSON value: give one array of message objects"}
+		}
+		at := int(end) + max(0, strings.IndexFunc(data[end:], func(r rune) bool { return !strings.ContainsRune(" \t\r\n", r) }))
+		r, _ := utf8.DecodeRuneInString(data[at:])
+		return nil, &MessagesError{Reason: fmt.Sprintf("has %q after the array of message objects (at byte %d): give one "+
+			"JSON array", string(r), at+1)}
 	}
 	if items == nil {
 		return nil, &MessagesError{Reason: "is JSON null, not an array of message objects"}

@@ -100,6 +100,11 @@ func TestParseMessages(t *testing.T) {
 		{`[{"text":"hi"}]`, `has an element [0] without a "type"`},
 		{`[{"type":""}]`, `has an element [0] without a "type"`},
 		{`[` + sticker + `] []`, "holds more than one JSON value"},
+		{`[` + sticker + `] {}`, "holds more than one JSON value"},
+		{`[` + sticker + `]]`, `has "]" after the array of message objects (at byte 58): give one JSON array`},
+		{`[` + sticker + "]\n}", `has "}" after the array of message objects (at byte 59)`},
+		{`[` + sticker + `] x`, `has "x" after the array of message objects (at byte 59)`},
+		{`[` + sticker + "] \t\r\n", ""},
 	} {
 		msgs, err := ParseMessages(tc.in)
 		if tc.want == "" {
