@@ -278,7 +278,7 @@ func TestAssertionIssuesTokensOnceAndRenews(t *testing.T) {
 	if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
 		t.Fatal(err)
 	}
-	c.issuer.renewals.Wait()
+	c.issuer.settleRenewal()
 	if n := l.issued.Load(); n != 2 {
 		t.Fatalf("%d tokens issued after 14 minutes, want 2 (renewed)", n)
 	}

@@ -76,10 +76,10 @@ type issuer struct {
 	bound    time.Duration // the most one issuance may take
 	margin   time.Duration // request_timeout: a token with less life left is not served, and each attempt's time
 
-	flight   singleflight.Group
-	renewals sync.WaitGroup // background renewals, which tests wait for
+	flight singleflight.Group
 
 	mu          sync.Mutex
+	renewal     <-chan singleflight.Result // the background renewal's, until it is seen to have ended
 	current     string
 	renewAt     time.Time
 	expiresAt   time.Time
@@ -144,10 +144,12 @@ func (s *issuer) token(ctx context.Context) (string, error) {
 		return tok, nil
 	case s.current != "" && s.expiresAt.Sub(now) > s.margin:
 		tok, retry := s.current, s.refused == nil && (s.failed == nil || !now.Before(s.failedUntil))
-		s.mu.Unlock()
-		if retry {
-			s.renewInBackground(ctx)
+		if retry && !s.renewing() {
+			// Started, or the issuance in flight joined, without waiting: one renewal at a
+			// time, however many calls come meanwhile.
+			s.renewal = s.flight.DoChan("issue", s.shared(ctx))
 		}
+		s.mu.Unlock()
 		return tok, nil
 	case s.refused != nil:
 		err := s.refused
@@ -180,14 +182,19 @@ func (s *issuer) rejected(tok string) bool {
 	return true
 }
 
-// renewInBackground starts the shared issuance, or joins the one in flight, without waiting.
-func (s *issuer) renewInBackground(ctx context.Context) {
-	s.renewals.Add(1)
-	done := s.flight.DoChan("issue", s.shared(ctx))
-	go func() {
-		defer s.renewals.Done()
-		<-done
-	}()
+// renewing reports a background renewal still in flight (mu held). Its result is dropped:
+// the issuance leaves it in the issuer's state.
+func (s *issuer) renewing() bool {
+	if s.renewal == nil {
+		return false
+	}
+	select {
+	case <-s.renewal:
+		s.renewal = nil
+		return false
+	default:
+		return true
+	}
 }
 
 // shared is the shared issuance: it outlives the caller that started it, bounded by its own

@@ -66,7 +66,7 @@ func newTokenMock(t *testing.T, f *linemock.Fixture, options ...any) *tokenMock 
 	cfg := Config{Endpoint: ts.URL, ChannelID: linemock.DemoChannelID, ChannelSecret: linemock.DemoChannelSecret,
 		Now: clock.Now, MaxRetries: 3, RequestTimeout: 30 * time.Second, RateLimit: 10000}
 	c := testClient(t, cfg, append([]any{fastBackoff}, options...)...)
-	t.Cleanup(c.issuer.renewals.Wait)
+	t.Cleanup(c.issuer.settleRenewal)
 	return &tokenMock{Server: mock, clock: clock, client: c}
 }
 
@@ -225,7 +225,7 @@ func TestRenewalFailingWithTimeLeftServesTheToken(t *testing.T) {
 		if _, err := m.client.GroupSummary(ctx, linemock.DemoGroupRelease); err != nil {
 			t.Fatalf("call %d with 2 minutes of token left: %v", i+1, err)
 		}
-		m.client.issuer.renewals.Wait()
+		m.client.issuer.settleRenewal()
 		m.clock.Advance(5 * time.Second) // past the remembered failure: renewal is tried again
 	}
 	warns := warnings(t, log)

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
@@ -191,7 +193,7 @@ func TestStatelessTokenFreshRenewingExpired(t *testing.T) {
 	step := func(advance time.Duration, wantUsed string, wantIssued int32) {
 		t.Helper()
 		call(advance)
-		c.issuer.renewals.Wait()
+		c.issuer.settleRenewal()
 		check(advance, wantUsed, wantIssued)
 	}
 	step(0, "issued-1", 1)
@@ -203,7 +205,7 @@ func TestStatelessTokenFreshRenewingExpired(t *testing.T) {
 	call(2 * time.Second)
 	check(2*time.Second, "issued-1", 1)
 	release()
-	c.issuer.renewals.Wait()
+	c.issuer.settleRenewal()
 	check(0, "issued-1", 2)
 	step(0, "issued-2", 2)
 	// The new one is fresh for its own 12m30s.
@@ -319,7 +321,7 @@ func TestShortLivedTokenIsFreshForTwoThirdsOfItsLife(t *testing.T) {
 		if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
 			t.Fatal(err)
 		}
-		c.issuer.renewals.Wait()
+		c.issuer.settleRenewal()
 		if got := l.issued.Load(); got != step.issued {
 			t.Fatalf("%s after the first call: %d tokens issued, want %d (renewal from 120s - 30s - 40s = 50s)",
 				clock.Now().Sub(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)), got, step.issued)
@@ -462,5 +464,84 @@ func TestIssueBoundNeverOverflows(t *testing.T) {
 	}
 	if got := issueBound(time.Second, 5, forever/4, forever/4); got != forever {
 		t.Errorf("backoffs of a quarter of forever: bound %s, want %s", got, forever)
+	}
+}
+
+// settleRenewal waits for the background renewal in flight, if any: tests move the clock on
+// only once it has ended.
+func (s *issuer) settleRenewal() {
+	s.mu.Lock()
+	done := s.renewal
+	s.mu.Unlock()
+	if done == nil {
+		return
+	}
+	<-done
+	s.mu.Lock()
+	if s.renewal == done {
+		s.renewal = nil
+	}
+	s.mu.Unlock()
+}
+
+// Calls during the renewal window, while the renewal is in flight, start nothing more: not a
+// goroutine each (as a waiter on the shared issuance would be), and not another request.
+func TestOneRenewalInFlightHoweverManyCalls(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var issuances atomic.Int32
+		w := wireFunc(func(req *http.Request) (*http.Response, error) {
+			if req.URL.Path != "/oauth2/v3/token" {
+				return jsonAnswer(req, 200, `{"count":1}`), nil
+			}
+			if issuances.Add(1) > 1 {
+				select { // the renewal is held until the test lets it go
+				case <-gate:
+				case <-req.Context().Done():
+					return nil, req.Context().Err()
+				}
+			}
+			return jsonAnswer(req, 200, issuedJSON), nil
+		})
+		c := testClient(t, Config{ChannelID: testChannelID, ChannelSecret: testChannelSecret, Transport: w}, &hookPacer{})
+		ctx := context.Background()
+		if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
+			t.Fatal(err)
+		}
+		// Into the renewal window: 15 minutes of life, renewed from 2m30s before the end.
+		time.Sleep(15*time.Minute - DefaultRequestTimeout - 2*time.Minute + time.Second)
+		if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait() // the renewal is held at the gate
+		before := bubbleGoroutines()
+		for range 200 {
+			if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait() // anything the calls started and ended has exited
+		if grew := bubbleGoroutines() - before; grew != 0 {
+			t.Errorf("200 calls while the renewal is in flight left %d more goroutines, want none", grew)
+		}
+		close(gate)
+		c.issuer.settleRenewal()
+		if n := issuances.Load(); n != 2 {
+			t.Fatalf("%d token requests, want the first and one renewal", n)
+		}
+	})
+}
+
+// bubbleGoroutines counts the goroutines of synctest bubbles (of the test running, since no
+// test of this package runs in parallel), leaving out the test binary's others, which come
+// and go with earlier tests' connections.
+func bubbleGoroutines() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return strings.Count(string(buf[:n]), ", synctest bubble ")
+		}
+		buf = make([]byte, 2*len(buf))
 	}
 }
