@@ -64,7 +64,6 @@ type Client struct {
 	tokens         tokenSource  // nil without credentials
 	issuer         *issuer      // nil without channel credentials; see IssueToken
 	secrets        []string     // masked in every log line
-	pacer          pacer
 	attemptTimeout time.Duration
 
 	flights singleflight.Group
@@ -116,7 +115,6 @@ func newClient(cfg Config, p pacer) (*Client, error) {
 	}
 	c := &Client{
 		endpoint:       endpoint.String(),
-		pacer:          p,
 		attemptTimeout: cfg.RequestTimeout,
 		epochs:         map[string]uint64{},
 	}
@@ -369,8 +367,8 @@ func callError(ctx context.Context, op string, res *http.Response, err error, st
 		}
 		return &RequestError{Operation: op, Attempts: max(attempts, 1), Cancelled: true, Last: stats.last, Err: cause}
 	}
-	var netErr net.Error
-	timedOut := errors.As(err, &netErr) && netErr.Timeout()
+	var timeout interface{ Timeout() bool } // net.Error's, and attemptTimeoutError's
+	timedOut := errors.As(err, &timeout) && timeout.Timeout()
 	return &RequestError{Operation: op, Attempts: max(attempts, 1), TimedOut: timedOut, AttemptTimeout: attemptTimeout, Err: unwrapURLError(err)}
 }
 

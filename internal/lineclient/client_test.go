@@ -628,8 +628,9 @@ func TestRateLimitDefaultsWhenNotPositive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if l, ok := c.pacer.(*limiter); !ok || l.ceiling != tc.want {
-			t.Fatalf("rate_limit %v: the client paces at %+v, want %v", tc.set, c.pacer, tc.want)
+		r, _ := c.api.Transport.(*retrier)
+		if l, ok := r.pacer.(*limiter); !ok || l.ceiling != tc.want {
+			t.Fatalf("rate_limit %v: the client paces at %+v, want %v", tc.set, r.pacer, tc.want)
 		}
 		// More calls than one burst of a zero rate would let through, within a deadline.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

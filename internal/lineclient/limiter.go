@@ -110,15 +110,6 @@ func (l *limiter) pause(_ context.Context, sc scope, until time.Time) {
 	l.partition(sc).pause(until)
 }
 
-// current reports a scope's rate now, for tests and benchmarks.
-func (l *limiter) current(sc scope) float64 {
-	p := l.partition(sc)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.advance(time.Now())
-	return p.rate
-}
-
 // partition is one scope's controller and its queue.
 type partition struct {
 	scope          scope

@@ -75,6 +75,15 @@ func current(l *limiter, sc scope) ticket {
 	return ticket{scope: sc, episode: p.episode, queued: time.Now(), sent: time.Now()}
 }
 
+// current reports a scope's rate now, brought up to date as the limiter itself does.
+func (l *limiter) current(sc scope) float64 {
+	p := l.partition(sc)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.advance(time.Now())
+	return p.rate
+}
+
 // near allows for the rounding of float64 arithmetic.
 func near(got, want float64) bool { return math.Abs(got-want) <= 1e-9 }
 

@@ -159,7 +159,7 @@ func (c *Client) Push(ctx context.Context, p Push) (PushResult, error) {
 				result.AlreadyAccepted = true
 				result.AcceptedRequestID = res.Header.Get("X-Line-Accepted-Request-Id")
 				var conflict messaging_api.ErrorResponse
-				if raw, readErr := io.ReadAll(io.LimitReader(res.Body, 64<<10)); readErr == nil &&
+				if raw, readErr := io.ReadAll(io.LimitReader(res.Body, maxErrorBody)); readErr == nil &&
 					json.Unmarshal(raw, &conflict) == nil {
 					result.MessageIDs = sentMessageIDs(conflict.SentMessages)
 				}

@@ -35,12 +35,11 @@ func refuseRedirects(*http.Request, []*http.Request) error { return http.ErrUseL
 
 // attemptTimeoutError is an attempt that got no answer within the time allowed for each. It
 // deliberately does not unwrap to context.DeadlineExceeded, which means the caller's own
-// deadline passed.
+// deadline passed. Timeout says it is one, as net/http's and net's timeouts do (callError).
 type attemptTimeoutError struct{ timeout time.Duration }
 
-func (e *attemptTimeoutError) Error() string   { return fmt.Sprintf("no answer within %s", e.timeout) }
-func (e *attemptTimeoutError) Timeout() bool   { return true }
-func (e *attemptTimeoutError) Temporary() bool { return true }
+func (e *attemptTimeoutError) Error() string { return fmt.Sprintf("no answer within %s", e.timeout) }
+func (e *attemptTimeoutError) Timeout() bool { return true }
 
 // wire sends one attempt with the per-attempt timeout and logs it. The timeout starts here,
 // once the pacer has let the attempt go and its token is set, so that time queued never counts
