@@ -67,11 +67,8 @@ type Client struct {
 	attemptTimeout time.Duration
 
 	flights singleflight.Group
-	// joinedFlight, if set, is called once a read has joined (or started) its flight: tests
-	// wait for it instead of sleeping.
-	joinedFlight func()
-	mu           sync.Mutex
-	epochs       map[string]uint64 // chat ID → how many times the bot left it through this client
+	mu      sync.Mutex
+	epochs  map[string]uint64 // chat ID → how many times the bot left it through this client
 }
 
 // New checks cfg and builds a client. It makes no request.
@@ -286,9 +283,6 @@ func read[T any](ctx context.Context, c *Client, chatID, op, key string, call sd
 			led.Store(true)
 			return do(ctx, c, op, call)
 		})
-		if c.joinedFlight != nil {
-			c.joinedFlight()
-		}
 		var res singleflight.Result
 		select {
 		case res = <-ch:

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
@@ -284,42 +285,41 @@ func TestMemberIDsFollowsEveryPage(t *testing.T) {
 }
 
 func TestIdenticalReadsInFlightShareOneRequest(t *testing.T) {
-	gate := make(chan struct{})
-	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
-		<-gate
-		writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops"})
-	})
-	c := f.client(t)
-	var joined atomic.Int32
-	c.joinedFlight = func() { joined.Add(1) }
-	var wg sync.WaitGroup
-	errs := make(chan error, 20)
-	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s, err := c.GroupSummary(context.Background(), groupID)
-			if err == nil && s.GroupName != "Ops" {
-				err = errors.New("wrong summary " + s.GroupName)
-			}
-			errs <- err
-		}()
-	}
-	// LINE answers once every caller has joined the flight, which cannot end before.
-	for joined.Load() < 20 {
-		time.Sleep(time.Millisecond)
-	}
-	close(gate)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
+	bubble(t, func(t *testing.T) {
+		gate := make(chan struct{})
+		var requests atomic.Int32
+		w := wireFunc(func(req *http.Request) (*http.Response, error) {
+			requests.Add(1)
+			<-gate
+			return jsonAnswer(req, 200, `{"groupId":"`+groupID+`","groupName":"Ops"}`), nil
+		})
+		c := testClient(t, Config{AccessToken: testToken, MaxRetries: 3, RateLimit: 10000, Transport: w})
+		var wg sync.WaitGroup
+		errs := make(chan error, 20)
+		for range 20 {
+			wg.Go(func() {
+				s, err := c.GroupSummary(context.Background(), groupID)
+				if err == nil && s.GroupName != "Ops" {
+					err = errors.New("wrong summary " + s.GroupName)
+				}
+				errs <- err
+			})
 		}
-	}
-	if got := f.requests.Load(); got != 1 {
-		t.Fatalf("%d requests for 20 identical concurrent reads, want 1", got)
-	}
+		// LINE answers once every caller waits: for its own request, or in the flight of
+		// another's.
+		synctest.Wait()
+		close(gate)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := requests.Load(); got != 1 {
+			t.Fatalf("%d requests for 20 identical concurrent reads, want 1", got)
+		}
+	})
 }
 
 // A read that starts after a leave never joins one that started before it: what was
@@ -573,48 +573,47 @@ func TestInvalidIDQuotesLongValuesShort(t *testing.T) {
 // A read that joined another's request goes on when the caller who made the request gives up:
 // it asks LINE itself, rather than take the other caller's cancellation for its own.
 func TestAJoinedReadOutlivesTheCallerItJoined(t *testing.T) {
-	var summaries atomic.Int32
-	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
-		if summaries.Add(1) == 1 {
-			<-r.Context().Done() // the first request is answered only by its caller's going away
-			return
+	bubble(t, func(t *testing.T) {
+		var summaries atomic.Int32
+		w := wireFunc(func(req *http.Request) (*http.Response, error) {
+			if summaries.Add(1) == 1 {
+				<-req.Context().Done() // the first request is answered only by its caller's going away
+				return nil, req.Context().Err()
+			}
+			return jsonAnswer(req, 200, `{"groupId":"`+groupID+`","groupName":"Ops"}`), nil
+		})
+		c := testClient(t, Config{AccessToken: testToken, MaxRetries: 3, RateLimit: 10000, Transport: w})
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		leader, leave := context.WithCancel(ctx)
+		leaderErr := make(chan error, 1)
+		go func() {
+			_, err := c.GroupSummary(leader, groupID)
+			leaderErr <- err
+		}()
+		synctest.Wait() // the leader's request is in flight
+		joinerErr := make(chan error, 1)
+		var summary GroupSummary
+		go func() {
+			var err error
+			summary, err = c.GroupSummary(ctx, groupID)
+			joinerErr <- err
+		}()
+		synctest.Wait() // the joiner waits in the leader's flight
+		if got := summaries.Load(); got != 1 {
+			t.Fatalf("%d summary requests before the leader gave up, want 1", got)
 		}
-		writeJSON(w, 200, map[string]string{"groupId": groupID, "groupName": "Ops"})
+		leave()
+		if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+			t.Fatalf("the caller who gave up: err = %v, want its cancellation", err)
+		}
+		if err := <-joinerErr; err != nil || summary.GroupName != "Ops" {
+			t.Fatalf("the joined read: %+v, %v; want LINE's answer to a request of its own", summary, err)
+		}
+		if got := summaries.Load(); got != 2 {
+			t.Fatalf("%d summary requests, want 2", got)
+		}
 	})
-	c := f.client(t)
-	var joined atomic.Int32
-	c.joinedFlight = func() { joined.Add(1) }
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	leader, leave := context.WithCancel(ctx)
-	leaderErr := make(chan error, 1)
-	go func() {
-		_, err := c.GroupSummary(leader, groupID)
-		leaderErr <- err
-	}()
-	for summaries.Load() < 1 || joined.Load() < 1 {
-		time.Sleep(time.Millisecond)
-	}
-	joinerErr := make(chan error, 1)
-	var summary GroupSummary
-	go func() {
-		var err error
-		summary, err = c.GroupSummary(ctx, groupID)
-		joinerErr <- err
-	}()
-	for joined.Load() < 2 {
-		time.Sleep(time.Millisecond)
-	}
-	leave()
-	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
-		t.Fatalf("the caller who gave up: err = %v, want its cancellation", err)
-	}
-	if err := <-joinerErr; err != nil || summary.GroupName != "Ops" {
-		t.Fatalf("the joined read: %+v, %v; want LINE's answer to a request of its own", summary, err)
-	}
-	if got := summaries.Load(); got != 2 {
-		t.Fatalf("%d summary requests, want 2", got)
-	}
 }
 
 // rate_limit unset (or not positive) means DefaultRateLimit, under which calls go; a rate_limit
