@@ -50,10 +50,6 @@ type Config struct {
 
 	Transport http.RoundTripper // the network; tests may replace it
 	Now       func() time.Time  // the clock that ages issued tokens; tests may replace it
-
-	// backoffMin and backoffMax replace retryWaitMin and retryWaitMax, so that tests of
-	// long retry chains run in milliseconds.
-	backoffMin, backoffMax time.Duration
 }
 
 // Client makes LINE API calls. It is safe for concurrent use: each call builds its own SDK
@@ -96,16 +92,13 @@ func newClient(cfg Config, p pacer) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.backoffMin <= 0 || cfg.backoffMax <= 0 {
-		cfg.backoffMin, cfg.backoffMax = retryWaitMin, retryWaitMax
-	}
 	wire := newWire(cfg)
 	// Two clients over one wire and one pacer: the token endpoint's requests carry no bearer
 	// token and are all of scopeToken, the Messaging API's carry the current token.
 	retrying := func(tokens tokenSource, sc scope) *http.Client {
 		return &http.Client{
 			Transport: &retrier{wire: wire, pacer: p, tokens: tokens, scope: sc, basePath: endpoint.Path,
-				maxRetries: cfg.MaxRetries, waitMin: cfg.backoffMin, waitMax: cfg.backoffMax,
+				maxRetries: cfg.MaxRetries, waitMin: retryWaitMin, waitMax: retryWaitMax,
 				attemptTimeout: cfg.RequestTimeout},
 			CheckRedirect: refuseRedirects,
 		}
@@ -141,7 +134,7 @@ func (c *Client) setIssuer(cfg Config, tokenClient *http.Client) error {
 		client:   tokenClient,
 		endpoint: c.endpoint,
 		now:      cfg.Now,
-		bound:    issueBound(cfg.RequestTimeout, cfg.MaxRetries, cfg.backoffMin, cfg.backoffMax),
+		bound:    issueBound(cfg.RequestTimeout, cfg.MaxRetries, retryWaitMin, retryWaitMax),
 		margin:   cfg.RequestTimeout,
 	}
 	switch {

@@ -52,7 +52,7 @@ func newFakeLINE(t *testing.T, handler http.HandlerFunc) *fakeLINE {
 }
 
 // client builds a client of f. Each option is a func(*Config) that changes the configuration,
-// or a pacer to use instead of the production one.
+// a pacer to use instead of the production one, or backoffBounds.
 func (f *fakeLINE) client(t *testing.T, options ...any) *Client {
 	t.Helper()
 	return testClient(t, Config{Endpoint: f.URL, AccessToken: testToken, MaxRetries: 3, RateLimit: 10000}, options...)
@@ -61,12 +61,15 @@ func (f *fakeLINE) client(t *testing.T, options ...any) *Client {
 func testClient(t *testing.T, cfg Config, options ...any) *Client {
 	t.Helper()
 	var p pacer
+	var backoff *backoffBounds
 	for _, o := range options {
 		switch o := o.(type) {
 		case func(*Config):
 			o(&cfg)
 		case pacer:
 			p = o
+		case backoffBounds:
+			backoff = &o
 		default:
 			t.Fatalf("client option %T", o)
 		}
@@ -77,6 +80,9 @@ func testClient(t *testing.T, cfg Config, options ...any) *Client {
 	c, err := newClient(cfg, p)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if backoff != nil {
+		backoff.set(t, c)
 	}
 	return c
 }
@@ -192,7 +198,7 @@ func TestCancelStopsWaitingAtOnce(t *testing.T) {
 		writeJSON(w, 503, map[string]string{"message": "busy"})
 	})
 	// Every backoff lasts at least a minute: only the cancellation can end the call early.
-	c := f.client(t, func(c *Config) { c.MaxRetries, c.backoffMin, c.backoffMax = 10, 2*time.Minute, 2*time.Minute })
+	c := f.client(t, backoffBounds{2 * time.Minute, 2 * time.Minute}, func(c *Config) { c.MaxRetries = 10 })
 	// Cancel once the client has LINE's answer (its log line says so): during the first backoff.
 	answered := &logSignal{match: `"status":503`, seen: make(chan struct{})}
 	ctx, cancel := context.WithCancel(tflogtest.RootLogger(context.Background(), answered))

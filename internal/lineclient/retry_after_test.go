@@ -170,7 +170,7 @@ func TestShortRetryAfterKeepsTheBackoff(t *testing.T) {
 		writeJSON(w, 200, map[string]int{"count": 1})
 	})
 	p := &hookPacer{}
-	c := f.client(t, p, func(c *Config) { c.backoffMin, c.backoffMax = 200*time.Millisecond, 200*time.Millisecond })
+	c := f.client(t, p, backoffBounds{200 * time.Millisecond, 200 * time.Millisecond})
 	start := time.Now()
 	if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {
 		t.Fatal(err)

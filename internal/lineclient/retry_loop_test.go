@@ -38,7 +38,7 @@ func TestCancellingOneOperationLeavesOthersConnectionsAlone(t *testing.T) {
 	}
 	f.Start()
 	t.Cleanup(f.Close)
-	c := f.client(t, &hookPacer{}, func(c *Config) { c.backoffMin, c.backoffMax = time.Minute, time.Minute })
+	c := f.client(t, &hookPacer{}, backoffBounds{time.Minute, time.Minute})
 	count := func() {
 		t.Helper()
 		if _, err := c.MemberCount(context.Background(), GroupChat(groupID)); err != nil {

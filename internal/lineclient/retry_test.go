@@ -14,8 +14,31 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
 
+// backoffBounds, as a testClient option, replaces the client's backoff bounds (retryWaitMin
+// and retryWaitMax) in both of its retry loops and in the issuance's bound. Production code
+// has no such switch: testClient sets the fields after building the client.
+type backoffBounds struct{ least, most time.Duration }
+
 // fastBackoff makes every retry wait a few milliseconds, so that long chains run quickly.
-func fastBackoff(c *Config) { c.backoffMin, c.backoffMax = time.Millisecond, 5*time.Millisecond }
+var fastBackoff = backoffBounds{time.Millisecond, 5 * time.Millisecond}
+
+// set gives c's retry loops these bounds.
+func (b backoffBounds) set(t *testing.T, c *Client) {
+	t.Helper()
+	api, ok := c.api.Transport.(*retrier)
+	if !ok {
+		t.Fatalf("the client's transport is a %T", c.api.Transport)
+	}
+	api.waitMin, api.waitMax = b.least, b.most
+	if c.issuer != nil {
+		tokens, ok := c.issuer.client.Transport.(*retrier)
+		if !ok {
+			t.Fatalf("the token client's transport is a %T", c.issuer.client.Transport)
+		}
+		tokens.waitMin, tokens.waitMax = b.least, b.most
+		c.issuer.bound = issueBound(tokens.attemptTimeout, tokens.maxRetries, b.least, b.most)
+	}
+}
 
 func TestRateLimit429IsRetriedWithoutUsingUpMaxRetries(t *testing.T) {
 	var n atomic.Int32
@@ -172,7 +195,7 @@ func TestBackoffPastTheDeadlineFailsNow(t *testing.T) {
 	f := newFakeLINE(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 503, map[string]string{"message": "busy"})
 	})
-	c := f.client(t, func(c *Config) { c.backoffMin, c.backoffMax = 10*time.Minute, 10*time.Minute })
+	c := f.client(t, backoffBounds{10 * time.Minute, 10 * time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	start := time.Now()
