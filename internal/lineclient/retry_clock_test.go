@@ -417,7 +417,7 @@ func TestIssueTokenSaysWhenItsOwnBoundRanOut(t *testing.T) {
 			t.Fatalf("the issuance gave up after %s, want about %s", took, own)
 		}
 		before = issuances.Load()
-		if _, again := c.IssueToken(context.Background()); again != err || issuances.Load() != before {
+		if _, again := c.IssueToken(context.Background()); !errors.Is(again, err) || issuances.Load() != before {
 			t.Fatalf("asked again at once: %v after %d more token requests, want the remembered error", again, issuances.Load()-before)
 		}
 	})

@@ -368,7 +368,7 @@ func TestIssueTokenRemembersAFailure(t *testing.T) {
 	}{{0, 1}, {999 * time.Millisecond, 1}, {time.Millisecond, 2}} {
 		clock.Advance(step.advance)
 		_, err := c.IssueToken(context.Background())
-		if err == nil || l.requests.Load() != step.requests || (step.requests == 1 && err != first) {
+		if err == nil || l.requests.Load() != step.requests || (step.requests == 1 && !errors.Is(err, first)) {
 			t.Fatalf("after %s more: err %v with %d token requests; want %d, and the remembered error while it is remembered",
 				step.advance, err, l.requests.Load(), step.requests)
 		}
