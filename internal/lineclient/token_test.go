@@ -465,6 +465,20 @@ func TestIssueBoundNeverOverflows(t *testing.T) {
 	if got := issueBound(time.Second, 5, forever/4, forever/4); got != forever {
 		t.Errorf("backoffs of a quarter of forever: bound %s, want %s", got, forever)
 	}
+	// From the 31st on, a backoff is the most (backoff), even while doubling would stay below.
+	if got, want := issueBound(0, 31, 1, 1<<31), rateLimitRoom+(1<<30-1)+1<<31; got != want {
+		t.Errorf("31 backoffs from 1ns: bound %d, want %d", got, want)
+	}
+	// Saturating arithmetic: exact up to the most, the most beyond.
+	if got, want := mulSaturating(forever/3, 3), forever/3*3; got != want {
+		t.Errorf("mulSaturating(forever/3, 3) = %d, want %d", got, want)
+	}
+	if got := mulSaturating(forever/3+1, 3); got != forever {
+		t.Errorf("mulSaturating(forever/3+1, 3) = %d, want %d", got, forever)
+	}
+	if got := addSaturating(forever-1, 2); got != forever {
+		t.Errorf("addSaturating(forever-1, 2) = %d, want %d", got, forever)
+	}
 }
 
 // settleRenewal waits for the background renewal in flight, if any: tests move the clock on
