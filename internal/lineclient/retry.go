@@ -20,9 +20,8 @@ const waitWithoutDeadline = 5 * time.Minute
 
 // MinWriteTime is the least time left before the deadline with which an attempt that changes
 // something (any method but GET, unless the operation changes nothing, as a validation) is
-// started: one with less could be carried out by LINE and
-// its answer cut off by the deadline, an outcome nobody can tell. It is min(request_timeout,
-// MinWriteTime).
+// started: one with less could be carried out by LINE and its answer cut off by the deadline,
+// an outcome nobody can tell. It is min(request_timeout, MinWriteTime).
 const MinWriteTime = 2 * time.Second
 
 // retrier is the retry loop, an http.RoundTripper between the SDK and the wire. Its fields are
