@@ -175,8 +175,8 @@ func (c *Client) Push(ctx context.Context, p Push) (PushResult, error) {
 // (POST /v2/bot/message/validate/push). Nothing is sent and no quota is used, so the retry
 // loop treats it as a read: it may start with little time left, and never "may have taken
 // effect". LINE checks the message objects only: not the chat, whether the bot or a mentioned
-// user is in it, nor the quota. p's own checks (as for Push) come first and cost no request; LINE's refusal is an
-// *InvalidMessageError with its reason and property.
+// user is in it, nor the quota. p's own checks (as for Push) come first and cost no request;
+// LINE's refusal is an *InvalidMessageError with its reason and property.
 func (c *Client) ValidatePush(ctx context.Context, p Push) error {
 	msgs, err := p.messages()
 	if err != nil {
