@@ -63,7 +63,7 @@ func secretRequest(channelID, secret string) tokenRequest {
 // second), so that the operations behind it fail at once instead of repeating it. A refusal
 // of the credentials (400, or 404 for an unregistered key) is remembered for good: wrong
 // credentials cost one request, not one per operation. IssueToken goes through the same
-// request and the same memory.
+// request and the same memory, which keeps no failure that its caller's context caused.
 //
 // A 401 to an issued token (rejected) forgets that token, if it is still the current one: the
 // next attempt of every operation that met the same 401 waits for the same new issuance.
