@@ -48,8 +48,12 @@ type Config struct {
 	// (+https://…) Terraform/1.14.0". It is sent before the SDK's own product token.
 	UserAgent string
 
-	Transport http.RoundTripper // the network; tests may replace it
-	Now       func() time.Time  // the clock that ages issued tokens; tests may replace it
+	// Transport is the network (nil: a pooled transport of the client's own) and Now the clock
+	// that ages issued tokens (nil: time.Now). The provider sets neither; they stay as seams for
+	// the tests, which run the client over fake networks (synctest bubbles cannot hold a real
+	// connection) and against the mock's clock, and could not otherwise.
+	Transport http.RoundTripper
+	Now       func() time.Time
 }
 
 // Client makes LINE API calls. It is safe for concurrent use: each call builds its own SDK
