@@ -83,7 +83,7 @@ func (a *pushMessageAction) ModifyPlan(ctx context.Context, req action.ModifyPla
 		tflog.Debug(ctx, "The message is not known until apply: LINE checks it when it is sent")
 		return
 	}
-	if a.data == nil || a.data.unknown || a.data.client == nil {
+	if !a.data.configured() {
 		tflog.Debug(ctx, "The provider configuration is not known yet: the message is checked with LINE when it is sent")
 		return
 	}

@@ -256,8 +256,7 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 	var chat lineclient.Chat // none while the configured ID is known only at apply
 	if !plan.GroupID.IsUnknown() && !plan.RoomID.IsUnknown() {
 		chat = plan.chat()
-		plan.ID = types.StringValue(chat.ID)
-		plan.ChatType = types.StringValue(string(chat.Type))
+		plan.setChat(chat)
 		if chat.Type == lineclient.Room {
 			plan.GroupName, plan.PictureURL = types.StringNull(), types.StringNull()
 		}
@@ -279,7 +278,7 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		resp.Diagnostics.AddAttributeWarning(path.Root(idAttr),
 			"The bot leaves the "+from.String()+" before the new chat can be checked", unknownChatDetail(from))
-	case r.data == nil || r.data.unknown || r.data.client == nil:
+	case !r.data.configured():
 		resp.Diagnostics.AddAttributeWarning(path.Root(kindOf(chat).idAttr),
 			"The bot leaves the "+from.String()+" before the "+chat.String()+" can be checked",
 			unknownConfigurationDetail(from, chat))
@@ -393,7 +392,7 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 	if importing && notConfigured(&resp.Diagnostics, r.data) {
 		return // an import must be confirmed by LINE
 	}
-	if r.data == nil || r.data.unknown {
+	if !r.data.configured() {
 		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed",
 			"The provider configuration depends on values known only after apply, so LINE was not asked "+
 				"whether the bot is still in the chat. The state is kept as it was.")
