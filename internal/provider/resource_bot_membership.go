@@ -272,8 +272,8 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 	from := state.chat()
 	switch {
 	case chat.ID == "":
-		idAttr := "group_id"
-		if plan.GroupID.IsNull() {
+		idAttr := "group_id" // the one that is unknown, even beside a known other one
+		if !plan.GroupID.IsUnknown() {
 			idAttr = "room_id"
 		}
 		resp.Diagnostics.AddAttributeWarning(path.Root(idAttr),
