@@ -195,6 +195,47 @@ provider "line" {
 	})
 }
 
+// A rename whose new chat is known only at apply: the plan cannot compare the chats, so it
+// warns, naming the chat the bot would leave and what makes the change safe; with a moved
+// block and create_before_destroy, the apply keeps the bot in the chat.
+func TestMembershipRenameToChatKnownOnlyAtApply(t *testing.T) {
+	w := newWorkspace(t, nil)
+	w.write(membership("ops", linemock.DemoGroupOps, ""))
+	w.mustTerraform(tokenEnv, "apply", "-auto-approve", "-input=false", "-no-color")
+	renamed := `resource "terraform_data" "ids" {
+  input = { ops = "` + linemock.DemoGroupOps + `" }
+}
+resource "line_bot_membership" "ops_alerts" {
+  group_id = terraform_data.ids.output.ops
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`
+	w.write(renamed)
+	plan := w.mustTerraform(tokenEnv, "plan", "-input=false", "-no-color")
+	t.Logf("terraform plan after a rename to a chat known only at apply:\n%s", plan)
+	expectOutput(t, plan,
+		"Warning: The bot leaves the group chat "+linemock.DemoGroupOps+" while a membership's chat is known only after apply",
+		"declares a chat known only after apply, so this plan cannot tell whether it is the group chat "+linemock.DemoGroupOps,
+		"add a moved block", "lifecycle { create_before_destroy = true }", "leave_on_destroy = false",
+		"Plan: 2 to add, 0 to change, 1 to destroy.")
+	w.expectBotInOps()
+
+	w.write(renamed + `
+moved {
+  from = line_bot_membership.ops
+  to   = line_bot_membership.ops_alerts
+}
+`)
+	out := w.mustTerraform(tokenEnv, "apply", "-auto-approve", "-input=false", "-no-color")
+	t.Logf("terraform apply with the moved block:\n%s", out)
+	expectOutput(t, out, "(moved from line_bot_membership.ops)",
+		"Warning: Destroyed without leaving group chat "+linemock.DemoGroupOps, "2 added, 0 changed, 1 destroyed")
+	w.expectBotInOps()
+	w.expectEmptyPlan()
+}
+
 // newWorkspaceBehind is newWorkspace with LINE reached through front, which wraps the mock.
 func newWorkspaceBehind(t *testing.T, front func(mock *linemock.Server) http.Handler) *workspace {
 	t.Helper()

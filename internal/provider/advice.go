@@ -508,6 +508,30 @@ func duplicateDetail(chat lineclient.Chat, reporter, other *membershipClaim) str
 		"other block's address instead, move the one in state there with a moved block."
 }
 
+// addUnknownChatConflict warns that the plan makes the bot leave the chat in state of
+// leaver while undeclared keeps or adopts a chat known only after apply, which may be the same
+// one; reporter is the one of the two the warning is attached to.
+func addUnknownChatConflict(diags *diag.Diagnostics, leaver, undeclared, reporter *membershipClaim) {
+	chat := leaver.held
+	diags.AddWarning("The bot leaves the "+chat.String()+" while a membership's chat is known only after apply",
+		leavingSentence(chat, leaver, leaver == reporter)+" "+
+			subject(undeclared == reporter)+" "+standing(undeclared, true)+" declares a chat known only after "+
+			"apply, so this plan cannot tell whether it is the "+chat.String()+". If it is, applying may make the "+
+			"bot leave the chat for good, since only a member's new invitation brings a bot back: Terraform does "+
+			"not order the destroy of one resource against the create of another, so the new membership either "+
+			"adopts the chat before the bot leaves it, and state records a chat the bot has left, or fails to adopt "+
+			"it afterwards. The plan goes on: the chats may differ.\n\n"+unknownChatConflictAdvice)
+}
+
+// unknownChatConflictAdvice says how to make a plan with a chat known only after apply safe.
+const unknownChatConflictAdvice = "If the two are one membership under a new address (renamed, or given another " +
+	"for_each key, without a moved block), add a moved block from the old address to the new one, with " +
+	"lifecycle { create_before_destroy = true } in the resource block: while its chat is unknown at plan, " +
+	"Terraform still replaces the moved membership, and create_before_destroy makes it adopt the chat first, " +
+	"so that the bot stays. Or make the chat known at plan: write its ID in the configuration, or apply what it " +
+	"comes from first (terraform apply -target=ADDRESS). To stop managing the destroyed membership without the " +
+	"bot leaving, set leave_on_destroy = false on it and apply that first."
+
 // unknownChatDetail warns that a replacement's new chat is known only at apply.
 func unknownChatDetail(from lineclient.Chat) string {
 	return "The chat of this line_bot_membership changes from the " + from.String() + " to one known only " +
