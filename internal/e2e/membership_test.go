@@ -195,6 +195,27 @@ provider "line" {
 	})
 }
 
+// A saved plan is applied as it was checked, but LINE may have changed meanwhile: the bot
+// removed from the new chat of a planned change of chat. The apply checks that chat again
+// before the bot leaves the old one, fails, and the bot stays.
+func TestMembershipSavedPlanChecksTheNewChatAgain(t *testing.T) {
+	w := newWorkspace(t, nil)
+	w.write(membership("ops", linemock.DemoGroupOps, ""))
+	w.mustTerraform(tokenEnv, "apply", "-auto-approve", "-input=false", "-no-color")
+	w.write(membership("ops", linemock.DemoGroupRelease, ""))
+	w.mustTerraform(tokenEnv, "plan", "-input=false", "-no-color", "-out=tfplan")
+	if err := w.mock.KickBot(linemock.DemoGroupRelease); err != nil {
+		t.Fatal(err)
+	}
+	out := w.mustFail("apply", "-input=false", "-no-color", "tfplan")
+	t.Logf("terraform apply of a saved plan whose new chat the bot has left since:\n%s", out)
+	expectOutput(t, out,
+		"Error: The bot is not in group chat "+linemock.DemoGroupRelease+": replacing the membership of group chat "+
+			linemock.DemoGroupOps+" would strand it",
+		"The apply stops here, before the bot leaves group chat "+linemock.DemoGroupOps+": the bot has not left")
+	w.expectBotInOps()
+}
+
 // A rename whose new chat is known only at apply: the plan cannot compare the chats, so it
 // warns, naming the chat the bot would leave and what makes the change safe; with a moved
 // block and create_before_destroy, the apply keeps the bot in the chat.

@@ -330,13 +330,19 @@ func profileNotFoundAdvice(kind chatKind) string {
 }
 
 // strandingDetail explains why a replacement from one chat to another that the bot is not in
-// is refused at plan: destroy runs first, the bot leaves for good, and the create then fails.
-func strandingDetail(from, to lineclient.Chat) string {
+// is refused, at plan or at apply before the bot leaves: destroy runs first, the bot leaves
+// for good, and the create then fails.
+func strandingDetail(from, to lineclient.Chat, atApply bool) string {
+	stop := "The plan stops here and nothing has changed."
+	if atApply {
+		stop = "The apply stops here, before the bot leaves " + from.String() + ": the bot has not left, and the " +
+			"membership stays in state. (The plan could not check " + to.String() + ": the membership is tainted, " +
+			"which Terraform plans like a new one, or the plan was saved and LINE's answer has changed since.)"
+	}
 	return "The chat changes from " + from.String() + " to " + to.String() + ", which replaces this " +
 		"line_bot_membership. LINE answered 404 Not found for " + to.String() + ": the bot is not in it (or the " +
 		"chat does not exist). Applying would make the bot leave " + from.String() + " for good, since only a " +
-		"member's new invitation brings a bot back, and then fail to adopt " + to.String() + ". The plan stops " +
-		"here and nothing has changed.\n\n" +
+		"member's new invitation brings a bot back, and then fail to adopt " + to.String() + ". " + stop + "\n\n" +
 		"The bot must be in " + to.String() + " before this change can apply. " + notInChatAdvice(kindOf(to)) + "\n\n" +
 		"To keep the bot in " + from.String() + " as well, keep this resource and add another " +
 		"line_bot_membership for " + to.String() + " (or rename this one with a moved block and add a new one). " +

@@ -111,7 +111,8 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 		CreateDescription: timeoutDescription("create (adopting the chat)"),
 		ReadDescription: timeoutDescription("refresh, and the check at plan that the bot is in the chat a " +
 			"replacement would adopt,"),
-		DeleteDescription: timeoutDescription("delete (leaving the chat)") + " It must be longer than 2s: a " +
+		DeleteDescription: timeoutDescription("delete (leaving the chat, after checking, for a replacement, that "+
+			"the bot is in the chat it adopts)") + " It must be longer than 2s: a " +
 			"leave request is never started with less than that (or request_timeout, if shorter) left.",
 	}).(schema.SingleNestedBlock) // what timeouts.Block returns
 	block.MarkdownDescription = "Deadlines for each operation, retries and waits for LINE's rate limit included. " +
@@ -283,7 +284,10 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 			"The bot leaves the "+from.String()+" before the "+chat.String()+" can be checked",
 			unknownConfigurationDetail(from, chat))
 	default:
-		r.checkReplacement(ctx, from, chat, plan.deadline(ctx, "read", &resp.Diagnostics), &resp.Diagnostics)
+		dl := plan.deadline(ctx, "read", &resp.Diagnostics)
+		ctx, cancel := dl.start(ctx)
+		defer cancel()
+		r.checkReplacement(ctx, from, chat, dl, false, &resp.Diagnostics)
 	}
 }
 
@@ -332,13 +336,11 @@ func (r *botMembershipResource) plans() *membershipPlans {
 	return r.data.plans
 }
 
-// checkReplacement refuses, at plan, to replace the membership of one chat by that of a chat
-// the bot is not in. Terraform destroys before it creates, so the apply would make the bot
-// leave the old chat for good and then fail to adopt the new one. Create still checks, for
-// chats known only at apply.
-func (r *botMembershipResource) checkReplacement(ctx context.Context, from, to lineclient.Chat, dl *deadline, diags *diag.Diagnostics) {
-	ctx, cancel := dl.start(ctx)
-	defer cancel()
+// checkReplacement refuses to replace the membership of one chat by that of a chat the bot
+// is not in: at plan, and at apply before the bot leaves (atApply). Terraform destroys before
+// it creates, so the apply would make the bot leave the old chat for good and then fail to
+// adopt the new one. Create still checks, for chats known only at apply. ctx is bounded by dl.
+func (r *botMembershipResource) checkReplacement(ctx context.Context, from, to lineclient.Chat, dl *deadline, atApply bool, diags *diag.Diagnostics) {
 	membership, err := r.data.client.Membership(ctx, to)
 	if err != nil {
 		addClientError(diags, r.data, "Unable to tell whether the bot is in "+to.String()+
@@ -348,7 +350,7 @@ func (r *botMembershipResource) checkReplacement(ctx context.Context, from, to l
 	if !membership.IsMember {
 		diags.AddAttributeError(path.Root(kindOf(to).idAttr),
 			"The bot is not in "+to.String()+": replacing the membership of "+from.String()+" would strand it",
-			strandingDetail(from, to))
+			strandingDetail(from, to, atApply))
 	}
 }
 
@@ -462,7 +464,35 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 	dl := state.deadline(ctx, "delete", &resp.Diagnostics)
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
+	if next, ok := r.replacementChat(ctx, req.Private, chat); ok {
+		// The plan checked this chat only when it saw the replacement (not a tainted one) and
+		// at the time it was made (not a saved plan applied later): check it again before
+		// leaving for good.
+		r.checkReplacement(ctx, chat, next, dl, true, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	addLeaveOutcome(&resp.Diagnostics, r.data, chat, dl.explain(r.data.client.Leave(ctx, chat)))
+}
+
+// replacementChat is the other chat that the plan's replacement of this membership adopts
+// after this destroy, as its mark says (Terraform hands the destroy half of a replacement the
+// private state planned for its create half), unless this apply has adopted it already
+// (create_before_destroy).
+func (r *botMembershipResource) replacementChat(ctx context.Context, private privateState, leaving lineclient.Chat) (lineclient.Chat, bool) {
+	if private == nil {
+		return lineclient.Chat{}, false
+	}
+	adopts := readClaimMark(ctx, private).Adopts
+	if adopts == "" || adopts == leaving.ID {
+		return lineclient.Chat{}, false
+	}
+	next, err := lineclient.ParseChat(adopts)
+	if err != nil || r.plans().adoptedInWalk(next) {
+		return lineclient.Chat{}, false // a mark this provider did not write; or no need to ask
+	}
+	return next, true
 }
 
 // stayReason says why destroying this membership must not make the bot leave chat, or ""
