@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -193,6 +196,71 @@ provider "line" {
 			t.Errorf("%d requests during a plan whose provider configuration was unknown, want none", n)
 		}
 	})
+}
+
+// expectNoPlanMarkInState fails the test when a membership's private state in
+// terraform.tfstate holds the mark its plan left ("plan"): a mark in state would reach a
+// later Delete that is handed the state's own private state, and could make it skip leaving.
+func (w *workspace) expectNoPlanMarkInState() {
+	w.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(w.Dir, "terraform.tfstate"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Private []byte `json:"private"` // base64 in the file
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		w.t.Fatal(err)
+	}
+	memberships := 0
+	for _, r := range state.Resources {
+		if r.Type != "line_bot_membership" {
+			continue
+		}
+		for _, inst := range r.Instances {
+			memberships++
+			if len(inst.Private) == 0 {
+				continue
+			}
+			var keys map[string]json.RawMessage
+			if err := json.Unmarshal(inst.Private, &keys); err != nil {
+				w.t.Fatalf("private state %q: %v", inst.Private, err)
+			}
+			if _, ok := keys["plan"]; ok {
+				w.t.Errorf("the state's private state holds a plan's mark: %s", inst.Private)
+			}
+		}
+	}
+	if memberships == 0 {
+		w.t.Fatal("no line_bot_membership in state")
+	}
+}
+
+// What Create records is the membership, never the mark its plan left in private state: after
+// a create, a replacement in either order, and a tainted membership's replacement.
+func TestMembershipStateHoldsNoPlanMark(t *testing.T) {
+	w := newWorkspace(t, nil)
+	apply := func(config string, args ...string) {
+		t.Helper()
+		w.write(config)
+		w.mustTerraform(tokenEnv, append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...)
+		w.expectNoPlanMarkInState()
+	}
+	const first = "  lifecycle {\n    create_before_destroy = true\n  }\n"
+	apply(membership("ops", linemock.DemoGroupOps, ""))
+	apply(membership("ops", linemock.DemoGroupRelease, ""))
+	if err := w.mock.InviteBot(linemock.DemoGroupOps); err != nil { // it left with the replacement
+		t.Fatal(err)
+	}
+	apply(membership("ops", linemock.DemoGroupOps, first))
+	w.mustTerraform(nil, "taint", "-no-color", "line_bot_membership.ops")
+	apply(membership("ops", linemock.DemoGroupOps, first))
 }
 
 // A saved plan is applied as it was checked, but LINE may have changed meanwhile: the bot

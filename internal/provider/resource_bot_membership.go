@@ -378,6 +378,12 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
 	r.data.plans.adopt(chat)
+	// A plan's mark is not state: a Delete handed the state's own private state must not read
+	// it as "the first half of a replacement". The framework (v1.19) starts Create from an
+	// empty private state, unlike Update; clearing it here, as Update does, keeps it so.
+	if resp.Private != nil {
+		writeClaimMark(ctx, resp.Private, claimMark{}, &resp.Diagnostics)
+	}
 }
 
 func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
