@@ -194,15 +194,7 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 	resp.SendProgress(action.InvokeProgressEvent{Message: "Pushing to " + chat.String() + "…"})
 	res, err := a.data.client.Push(ctx, push)
 	if err != nil {
-		err = dl.explain(err)
-		switch mentioned := mentionedUsers(push); {
-		case len(mentioned) > 0 && lineclient.IsNotInChat(err):
-			addMentionRefusedError(&resp.Diagnostics, chat, mentioned, err)
-		case push.RetryKey != "" && lineclient.MayHaveTakenEffect(err):
-			addUnknownOutcomeWithRetryKey(&resp.Diagnostics, a.data, chat, push.RetryKey, err)
-		default:
-			addPushError(&resp.Diagnostics, a.data, chat, err)
-		}
+		addPushError(&resp.Diagnostics, a.data, push, dl.explain(err))
 		return
 	}
 	fields := map[string]any{

@@ -564,19 +564,31 @@ func destroyFirstWarning(from lineclient.Chat, to string) string {
 // ---- Pushes ----
 
 // addPushError explains a failed push: what LINE's answer means for a push, and whether the
-// message may have gone out.
-func addPushError(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, err error) {
+// message may have gone out. An attempt LINE may have carried out decides the summary,
+// whatever LINE answered after it: the message may have been delivered.
+func addPushError(diags *diag.Diagnostics, data *providerData, push lineclient.Push, err error) {
+	chat, mentioned := push.Chat, mentionedUsers(push)
 	summary := "Unable to push a message to the " + chat.String()
+	refused := lineclient.IsNotInChat(err)
 	switch {
 	case lineclient.MayHaveTakenEffect(err):
-		advice := "The message may have been delivered: LINE may have accepted an attempt whose answer never " +
-			"came. Every attempt carried the same X-Line-Retry-Key, so it was posted at most once, but invoking " +
-			"the action again makes a new push: look in the chat before running it again."
+		advice := mayHaveBeenDeliveredAdvice(push.RetryKey)
+		if refused && len(mentioned) > 0 {
+			advice += "\n\nLINE's last answer, 400 \"Failed to send messages\", is also what it answers when a " +
+				"mentioned user, or the bot, is not in the chat. " + mentionCheck(chat, mentioned)
+		}
 		if more := adviceFor(data, err); more != "" {
 			advice += "\n\n" + more
 		}
 		addErrorWithAdvice(diags, summary+": the message may have been delivered", err, advice)
-	case lineclient.IsNotInChat(err):
+	case refused && len(mentioned) > 0:
+		// LINE gives the same answer when a mentioned user is not in the chat as when the bot
+		// is not, and checks mentions only when sending, so the plan could not tell.
+		addErrorWithAdvice(diags, summary+": a mentioned user, or the bot, is not in it", err, "LINE answers 400 "+
+			"\"Failed to send messages\" when the message mentions a user who is not a member of the "+kindOf(chat).noun+
+			", and when the bot is not in it; its validate endpoint cannot check either, so the plan passed. Nothing was "+
+			"sent. "+mentionCheck(chat, mentioned))
+	case refused:
 		addErrorWithAdvice(diags, summary+": the bot is not in it", err, "LINE answers 400 \"Failed to send "+
 			"messages\" when the chat does not exist or the bot is not a member of it. Nothing was sent. A member "+
 			"must invite the bot to the "+chat.String()+" from the LINE app; then run again. The line_bot_membership "+
@@ -594,31 +606,25 @@ func addPushError(diags *diag.Diagnostics, data *providerData, chat lineclient.C
 	}
 }
 
-// addMentionRefusedError explains LINE's 400 "Failed to send messages" for a push that
-// mentions users: LINE gives the same answer when a mentioned user is not in the chat as
-// when the bot is not, and checks mentions only when sending, so the plan could not tell.
-func addMentionRefusedError(diags *diag.Diagnostics, chat lineclient.Chat, users []string, err error) {
-	kind := kindOf(chat)
-	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String()+": a mentioned user, or the bot, is not in it",
-		err, "LINE answers 400 \"Failed to send messages\" when the message mentions a user who is not a member of the "+
-			kind.noun+", and when the bot is not in it; its validate endpoint cannot check either, so the plan passed. "+
-			"Nothing was sent. The message mentions "+strings.Join(users, ", ")+": check that each is a member of the "+
-			chat.String()+" (the line_"+string(kind.chatType)+"_member_profile data source reads one member, and "+
-			"answers 404 for someone who is not), and that the bot is in it (the line_bot_membership data source).")
+// mayHaveBeenDeliveredAdvice says what a push whose outcome is unknown means for running the
+// action again: with retry_key, LINE sends the message at most once within 24 hours; with a
+// fresh key, a new invocation is a new push.
+func mayHaveBeenDeliveredAdvice(retryKey string) string {
+	advice := "The message may have been delivered: LINE may have accepted an attempt whose answer never came. "
+	if retryKey == "" {
+		return advice + "Every attempt carried the same X-Line-Retry-Key, so it was posted at most once, but invoking " +
+			"the action again makes a new push: look in the chat before running it again."
+	}
+	return advice + "Every attempt carried retry_key " + retryKey + " as X-Line-Retry-Key, so it was posted at most " +
+		"once. LINE remembers a key for 24 hours from the first request that used it: running the action again with " +
+		"the same retry_key sends the message if LINE did not accept it, and nothing if it did."
 }
 
-// addUnknownOutcomeWithRetryKey explains a push that may have gone out when retry_key is set:
-// unlike a fresh key, the same key makes running again safe for 24 hours.
-func addUnknownOutcomeWithRetryKey(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, key string, err error) {
-	advice := adviceFor(data, err)
-	if advice != "" {
-		advice += " "
-	}
-	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String(), err, advice+"The message may have "+
-		"been delivered: every attempt carried retry_key "+key+" as X-Line-Retry-Key, so it was posted at most once. "+
-		"LINE remembers a key for 24 hours from the first request that used it: running the action again with the same "+
-		"retry_key "+
-		"sends the message if LINE did not accept it, and nothing if it did.")
+// mentionCheck says how to find which of the mentioned users is not in the chat.
+func mentionCheck(chat lineclient.Chat, users []string) string {
+	return "The message mentions " + strings.Join(users, ", ") + ": check that each is a member of the " +
+		chat.String() + " (the line_" + string(kindOf(chat).chatType) + "_member_profile data source reads one " +
+		"member, and answers 404 for someone who is not), and that the bot is in it (the line_bot_membership data source)."
 }
 
 // messageIndex finds the message LINE names, "messages[N]", in its answer.
