@@ -387,8 +387,9 @@ func TestMembershipLeaveMayHaveHappened(t *testing.T) {
 		"Plan: 1 to add, 0 to change, 0 to destroy.")
 }
 
-// A push whose answer was lost and whose retry then waited in the provider's limiter past the
-// deadline: apply -invoke fails saying the message may have been delivered.
+// A push whose answer was lost and whose retry then waited in the provider's limiter (a
+// second, at rate_limit = 1) past the last moment a push may start (the invoke deadline less
+// request_timeout: 0.5s): apply -invoke fails saying the message may have been delivered.
 func TestInvokePushMessageMayHaveBeenDelivered(t *testing.T) {
 	if !terraformAtLeast(t, "1.14.0") {
 		t.Skip("actions need Terraform 1.14 or later")
@@ -396,7 +397,7 @@ func TestInvokePushMessageMayHaveBeenDelivered(t *testing.T) {
 	w := newWorkspace(t, nil)
 	w.write(`provider "line" {
   rate_limit      = 1
-  request_timeout = "500ms"
+  request_timeout = "2s"
 }
 
 action "line_push_message" "notify" {
@@ -404,7 +405,7 @@ action "line_push_message" "notify" {
     group_id = "` + linemock.DemoGroupOps + `"
     text     = "Deployed v1"
     timeouts {
-      invoke = "900ms"
+      invoke = "2500ms"
     }
   }
 }

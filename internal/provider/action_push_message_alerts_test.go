@@ -191,6 +191,12 @@ func TestAccPushMessageAction_refusedAtPlan(t *testing.T) {
 		{`messages_json = jsonencode([` + sticker + `])` + "\nmentions = { a = \"all\" }", `Invalid Attribute Combination.*mentions.*messages_json`},
 		{`text = "hi"` + "\nretry_key = \"run-42\"", `Invalid retry key.*Attribute retry_key must be a UUID.*got "run-42"`},
 		{`text = "hi"` + "\nretry_key = \"{6ba7b810-9dad-11d1-80b4-00c04fd430c8}\"", `Invalid retry key`},
+		// A push is never started with less than 2s left: with these deadlines, none would be.
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"1s\"\n}", `Invalid duration.*Attribute timeouts.invoke must be a ` +
+			`duration longer than 2s, such as "30s", "1m" or "1m30s", got: "1s"\. A push is never started with less than 2s`},
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"2s\"\n}", `Attribute timeouts.invoke must be a duration longer than 2s.*got: "2s"`},
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"0s\"\n}", `Attribute timeouts.invoke must be a duration longer than 2s.*got: "0s"`},
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"-1m\"\n}", `Attribute timeouts.invoke must be a duration longer than 2s.*got: "-1m"`},
 	} {
 		steps = append(steps, resource.TestStep{Config: triggeredBy(mock, "x", opsGroup+"\n"+tc.args), ExpectError: wrapped(tc.want)})
 	}
@@ -209,6 +215,17 @@ variable "oncall" {
 		// Both problems, in whatever order Terraform lists them.
 		ExpectError: wrapped(`(Attribute mentions\["oncall"\]: mention "oncall" mentions "U123".*Attribute text's placeholder \{release \{oncall\}|` +
 			`Attribute text's placeholder \{release \{oncall\}.*Attribute mentions\["oncall"\]: mention "oncall" mentions "U123")`),
+	}, resource.TestStep{
+		// The deadline too: the timeouts block is checked at plan as well.
+		Config: triggeredBy(mock, "x", opsGroup+`
+    text = "hi"
+    timeouts {
+      invoke = var.invoke
+    }`) + `
+variable "invoke" {
+  default = "1s"
+}`,
+		ExpectError: wrapped(`Invalid duration.*Attribute timeouts.invoke must be a duration longer than 2s.*got: "1s"`),
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,

@@ -44,10 +44,13 @@ func timeAdvice(_ *providerData, err error) (string, bool) {
 		reqErr *lineclient.RequestError
 		dlErr  *deadlineError
 	)
+	hasDeadline := errors.As(err, &dlErr)
 	switch {
 	case errors.As(err, &reqErr) && reqErr.RetryAfter != "":
 		return retryAfterAdvice(reqErr), true
-	case !errors.As(err, &dlErr):
+	case errors.As(err, &reqErr) && reqErr.TooLate:
+		return tooLateAdvice(reqErr, dlErr), true // dlErr is nil without a deadline
+	case !hasDeadline:
 		return "", false
 	case lineclient.IsRateLimited(err):
 		return "LINE was still answering that its rate limit was exceeded when the deadline came: other " +
@@ -64,9 +67,37 @@ func timeAdvice(_ *providerData, err error) (string, bool) {
 }
 
 func (e *deadlineError) advice() string {
-	return fmt.Sprintf("The operation ran out of time while LINE was throttling or failing. Raise its deadline "+
-		"with a timeouts block, for example `timeouts { %s = \"%s\" }`, or lower -parallelism.",
-		e.name, shortDuration(2*e.limit))
+	return "The operation ran out of time while LINE was throttling or failing. Raise its deadline with a " +
+		"timeouts block, for example " + e.example() + ", or lower -parallelism."
+}
+
+// example is a timeouts block with a longer deadline: twice the one that ran out, and never
+// less than twice lineclient.MinWriteTime, the least with which a push or a leave starts.
+func (e *deadlineError) example() string {
+	return fmt.Sprintf("`timeouts { %s = \"%s\" }`", e.name, shortDuration(max(2*e.limit, 2*lineclient.MinWriteTime)))
+}
+
+// tooLateAdvice explains a leave or push not started because less than min(request_timeout,
+// 2s) was left before its deadline (dl, when that deadline is known).
+func tooLateAdvice(e *lineclient.RequestError, dl *deadlineError) string {
+	advice := fmt.Sprintf("A request that changes something (a leave, a push) is never started with less than %s (or "+
+		"request_timeout, if shorter) left before its deadline: LINE could carry it out after the deadline had cut its "+
+		"answer off, and nobody could tell whether it had.", lineclient.MinWriteTime)
+	if e.Attempts == 0 {
+		advice += " No request went out: the deadline is too short, or waits before the first attempt (the provider's " +
+			"own rate limiter, a token) used it up."
+	} else {
+		advice += " Earlier attempts, and the waits between them, used up the rest."
+	}
+	if lineclient.IsRateLimited(e) {
+		advice += " LINE was still answering that its rate limit was exceeded: other traffic on the channel (the bot " +
+			"itself, other tools) uses the same per-endpoint limit. Lower -parallelism or rate_limit."
+	}
+	if dl != nil {
+		advice += fmt.Sprintf(" The %s deadline must be longer than %s plus those waits: raise it, for example %s.",
+			dl.name, lineclient.MinWriteTime, dl.example())
+	}
+	return advice
 }
 
 // retryAfterAdvice explains a call stopped by a Retry-After that would have outlasted its

@@ -125,10 +125,8 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 		}
 		attribute.Validators = []validator.String{durationValidator{}}
 		if name == "delete" {
-			attribute.Validators = []validator.String{durationValidator{over: lineclient.MinWriteTime, why: fmt.Sprintf(
-				"A leave request is never started with less than %s (or request_timeout, if shorter) left before "+
-					"the deadline, since LINE could carry it out after the deadline cut its answer off: with this "+
-					"deadline the bot would never leave.", lineclient.MinWriteTime)}}
+			attribute.Validators = []validator.String{durationValidator{over: lineclient.MinWriteTime,
+				why: writeDeadlineWhy("leave request", "the bot would never leave")}}
 		}
 		block.Attributes[name] = attribute
 	}
