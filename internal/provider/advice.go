@@ -14,9 +14,12 @@ import (
 )
 
 // What the provider tells a user about a failure, and what to do about it, lives in this file,
-// by cause: running out of time, the credentials, the network, LINE's answers, a chat the bot
-// is not in, a leave or a push whose outcome is known or not, and a plan that would strand the
-// bot. diagnostics.go holds only the mechanics (a diagnostic from an error and its advice).
+// by cause: running out of time, the credentials, a provider configuration known only after
+// apply, the network, LINE's answers, a chat the bot is not in (or members who left), an import
+// ID, a leave or a push whose outcome is known or not, and a plan that would strand the bot.
+// diagnostics.go holds only the mechanics (a diagnostic from an error and its advice); the
+// validators of what users write keep their messages beside their rules
+// (TestAdviceLivesInAdviceGo).
 
 // adviceFor says what to do about a failed LINE call, from its cause; "" when the error says
 // all there is (a cancellation).
@@ -251,6 +254,17 @@ func sourceOr(s setting, attr string) string {
 	return attr
 }
 
+// ---- A provider configuration known only after apply ----
+
+// notConfiguredAdvice explains why LINE cannot be asked during this plan, and what to do.
+const notConfiguredAdvice = "The provider block uses values that are known only after apply, so LINE cannot be " +
+	"asked anything during this plan. Apply the resources the provider configuration depends on first (for " +
+	"example with -target), or set those values directly."
+
+// notRefreshedDetail explains a refresh that kept a membership as it was, for the same reason.
+const notRefreshedDetail = "The provider configuration depends on values known only after apply, so LINE was not " +
+	"asked whether the bot is still in the chat. The state is kept as it was."
+
 // ---- The network ----
 
 // networkAdvice explains a request that got no answer from LINE: a redirect (which LINE never
@@ -354,6 +368,32 @@ func notFoundAdvice(kind chatKind) string {
 		"data source to test whether the bot is in the chat. " + notInChatAdvice(kind)
 }
 
+// noLongerInDetail explains a refresh that found the bot gone from chat: the membership leaves
+// state, and the plan proposes to adopt it again.
+func noLongerInDetail(chat lineclient.Chat) string {
+	return "LINE answered 404 Not found for " + chat.String() + ": the bot was removed or left outside Terraform, " +
+		"or the chat no longer exists. The membership is removed from state, so the plan proposes to create it " +
+		"again, which succeeds once a member invites the bot back."
+}
+
+// membersLeftDetail explains members that LINE listed and then had no profile for: they left
+// while the list was read, and are left out of profiles.
+func membersLeftDetail(skipped []string) string {
+	return "LINE listed these users as members but had no profile for them a moment later, so they are left out " +
+		"of profiles: " + strings.Join(skipped, ", ") + "."
+}
+
+// invalidImportDetail explains an import ID (or the identity's chat_id) that is no chat's ID,
+// with the formats it must have.
+func invalidImportDetail(id string, byIdentity bool) string {
+	formats := fmt.Sprintf("a group chat ID (%s) or a multi-person chat ID (%s). Got %q.",
+		lineclient.GroupIDFormat, lineclient.RoomIDFormat, id)
+	if byIdentity {
+		return "The identity attribute chat_id of line_bot_membership must be " + formats
+	}
+	return "Import line_bot_membership by the chat's ID: " + formats
+}
+
 // profileNotFoundAdvice explains LINE's 404 for one member's profile.
 func profileNotFoundAdvice(kind chatKind) string {
 	return "LINE answers 404 when the user is not a member of the " + kind.noun + ", has not consented to " +
@@ -425,6 +465,24 @@ func addLeaveOutcome(diags *diag.Diagnostics, data *providerData, chat lineclien
 		}
 		addErrorWithAdvice(diags, "Unable to make the bot leave "+chat.String(), err, advice)
 	}
+}
+
+// keptByLeaveOnDestroyDetail explains a destroy that, as leave_on_destroy = false asks, only
+// forgot the membership.
+const keptByLeaveOnDestroyDetail = "leave_on_destroy is false, so the membership was removed from Terraform state " +
+	"without asking LINE to make the bot leave. The bot is still in the chat."
+
+// Why a destroy kept the bot in a chat that the same apply adopts (stayReason).
+const (
+	stayForReplacement = "This destroy is the first half of a replacement whose new membership adopts the same " +
+		"chat (a tainted membership, for example)."
+	stayForAdoptedInApply = "This apply has just adopted the same chat as a new membership (create_before_destroy)."
+)
+
+// destroyedWithoutLeavingDetail explains a destroy that kept the bot in the chat, for why.
+func destroyedWithoutLeavingDetail(why string) string {
+	return why + " So the provider did not ask LINE to make the bot leave, which would strand that membership; " +
+		"this one is removed from state."
 }
 
 // leaveRefused reports an error that says LINE did not carry a leave out: it answered with a

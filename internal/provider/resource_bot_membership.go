@@ -399,9 +399,7 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 		return // an import must be confirmed by LINE
 	}
 	if !r.data.configured() {
-		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed",
-			"The provider configuration depends on values known only after apply, so LINE was not asked "+
-				"whether the bot is still in the chat. The state is kept as it was.")
+		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed", notRefreshedDetail)
 		return
 	}
 	dl := state.deadline(ctx, "read", &resp.Diagnostics)
@@ -419,10 +417,7 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	if !membership.IsMember {
 		// The audit signal: the plan will propose to create the membership again.
-		resp.Diagnostics.AddWarning("The bot is no longer in "+chat.String(),
-			"LINE answered 404 Not found for "+chat.String()+": the bot was removed or left outside Terraform, "+
-				"or the chat no longer exists. The membership is removed from state, so the plan proposes to "+
-				"create it again, which succeeds once a member invites the bot back.")
+		resp.Diagnostics.AddWarning("The bot is no longer in "+chat.String(), noLongerInDetail(chat))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -452,14 +447,11 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	chat := state.chat()
 	if !state.LeaveOnDestroy.ValueBool() {
-		resp.Diagnostics.AddWarning("The bot stays in "+chat.String(),
-			"leave_on_destroy is false, so the membership was removed from Terraform state without asking LINE "+
-				"to make the bot leave. The bot is still in the chat.")
+		resp.Diagnostics.AddWarning("The bot stays in "+chat.String(), keptByLeaveOnDestroyDetail)
 		return
 	}
 	if why := r.stayReason(ctx, req.Private, chat); why != "" {
-		resp.Diagnostics.AddWarning("Destroyed without leaving "+chat.String(), why+" So the provider did not ask "+
-			"LINE to make the bot leave, which would strand that membership; this one is removed from state.")
+		resp.Diagnostics.AddWarning("Destroyed without leaving "+chat.String(), destroyedWithoutLeavingDetail(why))
 		return
 	}
 	if notConfigured(&resp.Diagnostics, r.data) {
@@ -506,11 +498,10 @@ func (r *botMembershipResource) replacementChat(ctx context.Context, private pri
 // the configuration declares; these two it cannot always see.
 func (r *botMembershipResource) stayReason(ctx context.Context, private privateState, chat lineclient.Chat) string {
 	if private != nil && readClaimMark(ctx, private).Adopts == chat.ID {
-		return "This destroy is the first half of a replacement whose new membership adopts the same chat " +
-			"(a tainted membership, for example)."
+		return stayForReplacement
 	}
 	if plans := r.plans(); plans != nil && plans.adoptedInWalk(chat) {
-		return "This apply has just adopted the same chat as a new membership (create_before_destroy)."
+		return stayForAdoptedInApply
 	}
 	return ""
 }
@@ -529,13 +520,10 @@ func (r *botMembershipResource) ImportState(ctx context.Context, req resource.Im
 	}
 	chat, err := lineclient.ParseChat(id)
 	if err != nil {
-		formats := fmt.Sprintf("a group chat ID (%s) or a multi-person chat ID (%s). Got %q.",
-			lineclient.GroupIDFormat, lineclient.RoomIDFormat, id)
 		if byIdentity {
-			resp.Diagnostics.AddError("Invalid import identity",
-				"The identity attribute chat_id of line_bot_membership must be "+formats)
+			resp.Diagnostics.AddError("Invalid import identity", invalidImportDetail(id, true))
 		} else {
-			resp.Diagnostics.AddError("Invalid import ID", "Import line_bot_membership by the chat's ID: "+formats)
+			resp.Diagnostics.AddError("Invalid import ID", invalidImportDetail(id, false))
 		}
 		return
 	}
