@@ -48,12 +48,14 @@ func TestAuditRecipe(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "No changes.") {
 		t.Fatalf("present: exit code %d, want 0 and no changes\n%s", code, out)
 	}
+	t.Logf("present: terraform plan -detailed-exitcode exited %d:\n%s", code, out)
 
 	if err := w.mock.KickBot(linemock.DemoGroupRelease); err != nil {
 		t.Fatal(err)
 	}
 	code, out = w.plan()
 	removed := oneLine(out)
+	t.Logf("removed: terraform plan -detailed-exitcode exited %d:\n%s", code, out)
 	if code != 1 {
 		t.Errorf("removed: exit code %d, want 1", code)
 	}
@@ -89,6 +91,7 @@ func TestAuditRecipe(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := w.plan(tc.env...)
 			flat := oneLine(out)
+			t.Logf("%s: terraform plan -detailed-exitcode exited %d:\n%s", tc.name, code, out)
 			if code != 1 {
 				t.Errorf("exit code %d, want 1\n%s", code, out)
 			}
