@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -195,6 +198,133 @@ provider "line" {
 	})
 }
 
+// expectNoPlanMarkInState fails the test when a membership's private state in
+// terraform.tfstate holds the mark its plan left ("plan"): a mark in state would reach a
+// later Delete that is handed the state's own private state, and could make it skip leaving.
+func (w *workspace) expectNoPlanMarkInState() {
+	w.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(w.Dir, "terraform.tfstate"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Private []byte `json:"private"` // base64 in the file
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		w.t.Fatal(err)
+	}
+	memberships := 0
+	for _, r := range state.Resources {
+		if r.Type != "line_bot_membership" {
+			continue
+		}
+		for _, inst := range r.Instances {
+			memberships++
+			if len(inst.Private) == 0 {
+				continue
+			}
+			var keys map[string]json.RawMessage
+			if err := json.Unmarshal(inst.Private, &keys); err != nil {
+				w.t.Fatalf("private state %q: %v", inst.Private, err)
+			}
+			if _, ok := keys["plan"]; ok {
+				w.t.Errorf("the state's private state holds a plan's mark: %s", inst.Private)
+			}
+		}
+	}
+	if memberships == 0 {
+		w.t.Fatal("no line_bot_membership in state")
+	}
+}
+
+// What Create records is the membership, never the mark its plan left in private state: after
+// a create, a replacement in either order, and a tainted membership's replacement.
+func TestMembershipStateHoldsNoPlanMark(t *testing.T) {
+	w := newWorkspace(t, nil)
+	apply := func(config string, args ...string) {
+		t.Helper()
+		w.write(config)
+		w.mustTerraform(tokenEnv, append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...)
+		w.expectNoPlanMarkInState()
+	}
+	const first = "  lifecycle {\n    create_before_destroy = true\n  }\n"
+	apply(membership("ops", linemock.DemoGroupOps, ""))
+	apply(membership("ops", linemock.DemoGroupRelease, ""))
+	if err := w.mock.InviteBot(linemock.DemoGroupOps); err != nil { // it left with the replacement
+		t.Fatal(err)
+	}
+	apply(membership("ops", linemock.DemoGroupOps, first))
+	w.mustTerraform(nil, "taint", "-no-color", "line_bot_membership.ops")
+	apply(membership("ops", linemock.DemoGroupOps, first))
+}
+
+// A saved plan is applied as it was checked, but LINE may have changed meanwhile: the bot
+// removed from the new chat of a planned change of chat. The apply checks that chat again
+// before the bot leaves the old one, fails, and the bot stays.
+func TestMembershipSavedPlanChecksTheNewChatAgain(t *testing.T) {
+	w := newWorkspace(t, nil)
+	w.write(membership("ops", linemock.DemoGroupOps, ""))
+	w.mustTerraform(tokenEnv, "apply", "-auto-approve", "-input=false", "-no-color")
+	w.write(membership("ops", linemock.DemoGroupRelease, ""))
+	w.mustTerraform(tokenEnv, "plan", "-input=false", "-no-color", "-out=tfplan")
+	if err := w.mock.KickBot(linemock.DemoGroupRelease); err != nil {
+		t.Fatal(err)
+	}
+	out := w.mustFail("apply", "-input=false", "-no-color", "tfplan")
+	t.Logf("terraform apply of a saved plan whose new chat the bot has left since:\n%s", out)
+	expectOutput(t, out,
+		"Error: The bot is not in group chat "+linemock.DemoGroupRelease+": replacing the membership of group chat "+
+			linemock.DemoGroupOps+" would strand it",
+		"The apply stops here, before the bot leaves group chat "+linemock.DemoGroupOps+": the bot has not left")
+	w.expectBotInOps()
+}
+
+// A rename whose new chat is known only at apply: the plan cannot compare the chats, so it
+// warns, naming the chat the bot would leave and what makes the change safe; with a moved
+// block and create_before_destroy, the apply keeps the bot in the chat.
+func TestMembershipRenameToChatKnownOnlyAtApply(t *testing.T) {
+	w := newWorkspace(t, nil)
+	w.write(membership("ops", linemock.DemoGroupOps, ""))
+	w.mustTerraform(tokenEnv, "apply", "-auto-approve", "-input=false", "-no-color")
+	renamed := `resource "terraform_data" "ids" {
+  input = { ops = "` + linemock.DemoGroupOps + `" }
+}
+resource "line_bot_membership" "ops_alerts" {
+  group_id = terraform_data.ids.output.ops
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`
+	w.write(renamed)
+	plan := w.mustTerraform(tokenEnv, "plan", "-input=false", "-no-color")
+	t.Logf("terraform plan after a rename to a chat known only at apply:\n%s", plan)
+	expectOutput(t, plan,
+		"Warning: The bot leaves the group chat "+linemock.DemoGroupOps+" while a membership's chat is known only after apply",
+		"declares a chat known only after apply, so this plan cannot tell whether it is the group chat "+linemock.DemoGroupOps,
+		"add a moved block", "lifecycle { create_before_destroy = true }", "leave_on_destroy = false",
+		"Plan: 2 to add, 0 to change, 1 to destroy.")
+	w.expectBotInOps()
+
+	w.write(renamed + `
+moved {
+  from = line_bot_membership.ops
+  to   = line_bot_membership.ops_alerts
+}
+`)
+	out := w.mustTerraform(tokenEnv, "apply", "-auto-approve", "-input=false", "-no-color")
+	t.Logf("terraform apply with the moved block:\n%s", out)
+	expectOutput(t, out, "(moved from line_bot_membership.ops)",
+		"Warning: Destroyed without leaving group chat "+linemock.DemoGroupOps, "2 added, 0 changed, 1 destroyed")
+	w.expectBotInOps()
+	w.expectEmptyPlan()
+}
+
 // newWorkspaceBehind is newWorkspace with LINE reached through front, which wraps the mock.
 func newWorkspaceBehind(t *testing.T, front func(mock *linemock.Server) http.Handler) *workspace {
 	t.Helper()
@@ -257,8 +387,9 @@ func TestMembershipLeaveMayHaveHappened(t *testing.T) {
 		"Plan: 1 to add, 0 to change, 0 to destroy.")
 }
 
-// A push whose answer was lost and whose retry then waited in the provider's limiter past the
-// deadline: apply -invoke fails saying the message may have been delivered.
+// A push whose answer was lost and whose retry then waited in the provider's limiter (a
+// second, at rate_limit = 1) past the last moment a push may start (the invoke deadline less
+// request_timeout: 0.5s): apply -invoke fails saying the message may have been delivered.
 func TestInvokePushMessageMayHaveBeenDelivered(t *testing.T) {
 	if !terraformAtLeast(t, "1.14.0") {
 		t.Skip("actions need Terraform 1.14 or later")
@@ -266,7 +397,7 @@ func TestInvokePushMessageMayHaveBeenDelivered(t *testing.T) {
 	w := newWorkspace(t, nil)
 	w.write(`provider "line" {
   rate_limit      = 1
-  request_timeout = "500ms"
+  request_timeout = "2s"
 }
 
 action "line_push_message" "notify" {
@@ -274,7 +405,7 @@ action "line_push_message" "notify" {
     group_id = "` + linemock.DemoGroupOps + `"
     text     = "Deployed v1"
     timeouts {
-      invoke = "900ms"
+      invoke = "2500ms"
     }
   }
 }

@@ -103,13 +103,26 @@ func (a *pushMessageAction) Schema(ctx context.Context, _ action.SchemaRequest, 
 				Validators: []validator.String{retryKeyValidator{}},
 			},
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": actiontimeouts.BlockWithOpts(ctx, actiontimeouts.Opts{
-				InvokeDescription: timeoutDescription("push") + " The plan's check of the message with LINE has " +
-					"the same limit.",
-			}),
-		},
+		Blocks: map[string]schema.Block{"timeouts": invokeTimeouts(ctx)},
 	}
+}
+
+// invokeTimeouts is the action's timeouts block: invoke, longer than the least time with
+// which a push is started (the library's own validator accepts "0s", "-1m" and "1s").
+func invokeTimeouts(ctx context.Context) schema.Block {
+	block, _ := actiontimeouts.BlockWithOpts(ctx, actiontimeouts.Opts{
+		InvokeDescription: timeoutDescription("push") + " The plan's check of the message with LINE has the same " +
+			"limit. It must be longer than 2s: a push is never started with less than that (or request_timeout, if " +
+			"shorter) left.",
+	}).(schema.SingleNestedBlock) // what BlockWithOpts returns
+	invoke, ok := block.Attributes["invoke"].(schema.StringAttribute)
+	if !ok {
+		panic(fmt.Sprintf("timeouts attribute invoke is a %T, not a string", block.Attributes["invoke"]))
+	}
+	invoke.Validators = []validator.String{durationValidator{over: lineclient.MinWriteTime,
+		why: writeDeadlineWhy("push", "no push would ever start")}}
+	block.Attributes["invoke"] = invoke
+	return block
 }
 
 func (a *pushMessageAction) ConfigValidators(context.Context) []action.ConfigValidator {
@@ -194,15 +207,7 @@ func (a *pushMessageAction) Invoke(ctx context.Context, req action.InvokeRequest
 	resp.SendProgress(action.InvokeProgressEvent{Message: "Pushing to " + chat.String() + "…"})
 	res, err := a.data.client.Push(ctx, push)
 	if err != nil {
-		err = dl.explain(err)
-		switch mentioned := mentionedUsers(push); {
-		case len(mentioned) > 0 && lineclient.IsNotInChat(err):
-			addMentionRefusedError(&resp.Diagnostics, chat, mentioned, err)
-		case push.RetryKey != "" && lineclient.MayHaveTakenEffect(err):
-			addUnknownOutcomeWithRetryKey(&resp.Diagnostics, a.data, chat, push.RetryKey, err)
-		default:
-			addPushError(&resp.Diagnostics, a.data, chat, err)
-		}
+		addPushError(&resp.Diagnostics, a.data, push, dl.explain(err))
 		return
 	}
 	fields := map[string]any{

@@ -3,6 +3,7 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -190,6 +191,12 @@ func TestAccPushMessageAction_refusedAtPlan(t *testing.T) {
 		{`messages_json = jsonencode([` + sticker + `])` + "\nmentions = { a = \"all\" }", `Invalid Attribute Combination.*mentions.*messages_json`},
 		{`text = "hi"` + "\nretry_key = \"run-42\"", `Invalid retry key.*Attribute retry_key must be a UUID.*got "run-42"`},
 		{`text = "hi"` + "\nretry_key = \"{6ba7b810-9dad-11d1-80b4-00c04fd430c8}\"", `Invalid retry key`},
+		// A push is never started with less than 2s left: with these deadlines, none would be.
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"1s\"\n}", `Invalid duration.*Attribute timeouts.invoke must be a ` +
+			`duration longer than 2s, such as "30s", "1m" or "1m30s", got: "1s"\. A push is never started with less than 2s`},
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"2s\"\n}", `Attribute timeouts.invoke must be a duration longer than 2s.*got: "2s"`},
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"0s\"\n}", `Attribute timeouts.invoke must be a duration longer than 2s.*got: "0s"`},
+		{`text = "hi"` + "\ntimeouts {\n  invoke = \"-1m\"\n}", `Attribute timeouts.invoke must be a duration longer than 2s.*got: "-1m"`},
 	} {
 		steps = append(steps, resource.TestStep{Config: triggeredBy(mock, "x", opsGroup+"\n"+tc.args), ExpectError: wrapped(tc.want)})
 	}
@@ -208,6 +215,17 @@ variable "oncall" {
 		// Both problems, in whatever order Terraform lists them.
 		ExpectError: wrapped(`(Attribute mentions\["oncall"\]: mention "oncall" mentions "U123".*Attribute text's placeholder \{release \{oncall\}|` +
 			`Attribute text's placeholder \{release \{oncall\}.*Attribute mentions\["oncall"\]: mention "oncall" mentions "U123")`),
+	}, resource.TestStep{
+		// The deadline too: the timeouts block is checked at plan as well.
+		Config: triggeredBy(mock, "x", opsGroup+`
+    text = "hi"
+    timeouts {
+      invoke = var.invoke
+    }`) + `
+variable "invoke" {
+  default = "1s"
+}`,
+		ExpectError: wrapped(`Invalid duration.*Attribute timeouts.invoke must be a duration longer than 2s.*got: "1s"`),
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6Factories,
@@ -423,6 +441,41 @@ func TestAccPushMessageAction_mentionOfAStranger(t *testing.T) {
 	}
 }
 
+// TestAccPushMessageAction_mentionRefusedAfterAmbiguousAttempt: the first attempt of a push
+// with mentions gets a server error, which LINE may have answered after delivering, and the
+// retry is refused because a mentioned user is not in the chat. The outcome is unknown, so the
+// error says the message may have been delivered (never that nothing was sent), with the
+// mention check as the likely cause of the refusal.
+func TestAccPushMessageAction_mentionRefusedAfterAmbiguousAttempt(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{Rate500: 1, First: 1})
+	var applyErr string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		TerraformVersionChecks:   actionsSupported,
+		ErrorCheck: expectErrorSaying(&applyErr, wrapped(`Unable to push a message to the group chat `+linemock.DemoGroupOps+
+			`: the message may have been delivered.*Failed to send messages.*The message may have been delivered.*`+
+			`invoking the action again makes a new push.*a mentioned user, or the bot, is not in the chat.*`+
+			`The message mentions `+linemock.DemoUserEmi+`: check that each is a member of the group chat`),
+			"Nothing was sent"),
+		Steps: []resource.TestStep{{
+			Config: triggeredBy(mock, "x", opsGroup+`
+    text     = "{oncall}: the deploy failed"
+    mentions = { oncall = "`+linemock.DemoUserEmi+`" }`), // the push fails: expectErrorSaying
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if applyErr == "" {
+				return fmt.Errorf("the push did not fail")
+			}
+			pushes := pushRequestsMade(mock)
+			if len(pushes) != 2 || pushes[0].Status != http.StatusInternalServerError || pushes[1].Status != http.StatusBadRequest {
+				return fmt.Errorf("push requests %+v, want a 500 and then a 400", pushes)
+			}
+			return nil
+		},
+	})
+}
+
 // TestAccPushMessageAction_retryKeyAfterFailure: LINE failing every attempt of a push with a
 // retry_key leaves the outcome unknown; the error says that running again with the same key
 // is safe, and the re-run, once LINE answers, delivers the message once.
@@ -440,8 +493,9 @@ func TestAccPushMessageAction_retryKeyAfterFailure(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: config("attempt 1"),
-				ExpectError: wrapped(`Unable to push a message to the group chat ` + linemock.DemoGroupOps + `.*LINE answered 500` +
-					`.*The message may have been delivered: every attempt carried retry_key 6ba7b810-9dad-41d1-80b4-00c04fd430c8` +
+				ExpectError: wrapped(`Unable to push a message to the group chat ` + linemock.DemoGroupOps + `: the message may ` +
+					`have been delivered.*LINE answered 500.*The message may have been delivered.*Every attempt carried retry_key ` +
+					`6ba7b810-9dad-41d1-80b4-00c04fd430c8 as X-Line-Retry-Key, so it was posted at most once` +
 					`.*running the action again with the same retry_key sends the message if LINE did not accept it, and nothing if it did`),
 			},
 			{

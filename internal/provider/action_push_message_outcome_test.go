@@ -13,10 +13,10 @@ import (
 
 // TestAccPushMessageAction_lostAnswerThenQueuedPastDeadline: LINE carries out the push and
 // its answer is lost; the retry then waits in the provider's own rate limiter (rate_limit = 1,
-// so its turn comes a second after the first attempt) past the invoke deadline of 900ms, or is
-// not started with less than request_timeout left. The last word is the client's, yet the
-// message is out: the error says it may have been delivered, and that invoking again makes a
-// new push.
+// so its turn comes a second after the first attempt), past the last moment a push may start
+// (the invoke deadline of 2.5s less request_timeout, 2s: 0.5s after the first attempt). The
+// last word is the client's, yet the message is out: the error says it may have been
+// delivered, and that invoking again makes a new push.
 func TestAccPushMessageAction_lostAnswerThenQueuedPastDeadline(t *testing.T) {
 	mock := newMockLINE(t, nil)
 	mock.SetFault(linemock.EndpointPushMessage, linemock.Fault{LostResponse: 1})
@@ -32,13 +32,13 @@ func TestAccPushMessageAction_lostAnswerThenQueuedPastDeadline(t *testing.T) {
 				// request_timeout: an attempt starts only with that much time left (at most 2s).
 				Config: mock.configWith(`channel_access_token = "`+linemock.DemoToken+`"
   rate_limit           = 1
-  request_timeout      = "500ms"`, `
+  request_timeout      = "2s"`, `
 action "line_push_message" "notify" {
   config {
     group_id = "`+linemock.DemoGroupOps+`"
     text     = "Deployed v1"
     timeouts {
-      invoke = "900ms"
+      invoke = "2500ms"
     }
   }
 }

@@ -24,9 +24,9 @@ import (
 // The push action's checks before anything is sent. Terraform validates an action's
 // configuration only while input variables are still unknown (terraform validate, and the
 // validate walk before a plan), then plans it (PlanAction) with the values known; the
-// framework runs no validator at plan. So ModifyPlan runs every check of the schema and of
-// ValidateConfig again on the planned values, and only when they pass asks LINE's validate
-// endpoint, which costs a request and sends nothing.
+// framework runs no validator at plan. So ModifyPlan runs every check of the schema (the
+// timeouts block's included) and of ValidateConfig again on the planned values, and only when
+// they pass asks LINE's validate endpoint, which costs a request and sends nothing.
 
 // ValidateConfig checks what spans attributes: the text v2 template against its mentions.
 func (a *pushMessageAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
@@ -83,7 +83,7 @@ func (a *pushMessageAction) ModifyPlan(ctx context.Context, req action.ModifyPla
 		tflog.Debug(ctx, "The message is not known until apply: LINE checks it when it is sent")
 		return
 	}
-	if a.data == nil || a.data.unknown || a.data.client == nil {
+	if !a.data.configured() {
 		tflog.Debug(ctx, "The provider configuration is not known yet: the message is checked with LINE when it is sent")
 		return
 	}
@@ -100,15 +100,35 @@ func (a *pushMessageAction) ModifyPlan(ctx context.Context, req action.ModifyPla
 	tflog.Debug(ctx, "LINE's validate endpoint accepts the message")
 }
 
-// localChecks runs the schema's validators, the configuration validators and ValidateConfig
-// on a configuration, as Terraform's validation does, for the values known only at plan.
+// localChecks runs the schema's validators (the attributes' and those of the timeouts
+// block's), the configuration validators and ValidateConfig on a configuration, as
+// Terraform's validation does, for the values known only at plan.
 func (a *pushMessageAction) localChecks(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var sch action.SchemaResponse
 	a.Schema(ctx, action.SchemaRequest{}, &sch)
-	for _, name := range slices.Sorted(maps.Keys(sch.Schema.Attributes)) {
-		at := path.Root(name)
-		switch attr := sch.Schema.Attributes[name].(type) {
+	checkAttributes(ctx, config, path.Empty(), sch.Schema.Attributes, &diags)
+	for _, name := range slices.Sorted(maps.Keys(sch.Schema.Blocks)) {
+		if block, ok := sch.Schema.Blocks[name].(schema.SingleNestedBlock); ok {
+			checkAttributes(ctx, config, path.Root(name), block.Attributes, &diags)
+		}
+	}
+	for _, cv := range a.ConfigValidators(ctx) {
+		var r action.ValidateConfigResponse
+		cv.ValidateAction(ctx, action.ValidateConfigRequest{Config: config}, &r)
+		diags.Append(r.Diagnostics...)
+	}
+	var r action.ValidateConfigResponse
+	a.ValidateConfig(ctx, action.ValidateConfigRequest{Config: config}, &r)
+	return append(diags, r.Diagnostics...)
+}
+
+// checkAttributes runs the validators of the string and map attributes under parent (the
+// root, or a single nested block, whose null value holds null attributes).
+func checkAttributes(ctx context.Context, config tfsdk.Config, parent path.Path, attrs map[string]schema.Attribute, diags *diag.Diagnostics) {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		at := parent.AtName(name)
+		switch attr := attrs[name].(type) {
 		case schema.StringAttribute:
 			var v types.String
 			diags.Append(config.GetAttribute(ctx, at, &v)...)
@@ -127,14 +147,6 @@ func (a *pushMessageAction) localChecks(ctx context.Context, config tfsdk.Config
 			}
 		}
 	}
-	for _, cv := range a.ConfigValidators(ctx) {
-		var r action.ValidateConfigResponse
-		cv.ValidateAction(ctx, action.ValidateConfigRequest{Config: config}, &r)
-		diags.Append(r.Diagnostics...)
-	}
-	var r action.ValidateConfigResponse
-	a.ValidateConfig(ctx, action.ValidateConfigRequest{Config: config}, &r)
-	return append(diags, r.Diagnostics...)
 }
 
 func orDash(s string) string {

@@ -14,9 +14,12 @@ import (
 )
 
 // What the provider tells a user about a failure, and what to do about it, lives in this file,
-// by cause: running out of time, the credentials, the network, LINE's answers, a chat the bot
-// is not in, a leave or a push whose outcome is known or not, and a plan that would strand the
-// bot. diagnostics.go holds only the mechanics (a diagnostic from an error and its advice).
+// by cause: running out of time, the credentials, a provider configuration known only after
+// apply, the network, LINE's answers, a chat the bot is not in (or members who left), an import
+// ID, a leave or a push whose outcome is known or not, and a plan that would strand the bot.
+// diagnostics.go holds only the mechanics (a diagnostic from an error and its advice); the
+// validators of what users write keep their messages beside their rules
+// (TestAdviceLivesInAdviceGo).
 
 // adviceFor says what to do about a failed LINE call, from its cause; "" when the error says
 // all there is (a cancellation).
@@ -44,10 +47,13 @@ func timeAdvice(_ *providerData, err error) (string, bool) {
 		reqErr *lineclient.RequestError
 		dlErr  *deadlineError
 	)
+	hasDeadline := errors.As(err, &dlErr)
 	switch {
 	case errors.As(err, &reqErr) && reqErr.RetryAfter != "":
 		return retryAfterAdvice(reqErr), true
-	case !errors.As(err, &dlErr):
+	case errors.As(err, &reqErr) && reqErr.TooLate:
+		return tooLateAdvice(reqErr, dlErr), true // dlErr is nil without a deadline
+	case !hasDeadline:
 		return "", false
 	case lineclient.IsRateLimited(err):
 		return "LINE was still answering that its rate limit was exceeded when the deadline came: other " +
@@ -64,9 +70,37 @@ func timeAdvice(_ *providerData, err error) (string, bool) {
 }
 
 func (e *deadlineError) advice() string {
-	return fmt.Sprintf("The operation ran out of time while LINE was throttling or failing. Raise its deadline "+
-		"with a timeouts block, for example `timeouts { %s = \"%s\" }`, or lower -parallelism.",
-		e.name, shortDuration(2*e.limit))
+	return "The operation ran out of time while LINE was throttling or failing. Raise its deadline with a " +
+		"timeouts block, for example " + e.example() + ", or lower -parallelism."
+}
+
+// example is a timeouts block with a longer deadline: twice the one that ran out, and never
+// less than twice lineclient.MinWriteTime, the least with which a push or a leave starts.
+func (e *deadlineError) example() string {
+	return fmt.Sprintf("`timeouts { %s = \"%s\" }`", e.name, shortDuration(max(2*e.limit, 2*lineclient.MinWriteTime)))
+}
+
+// tooLateAdvice explains a leave or push not started because less than min(request_timeout,
+// 2s) was left before its deadline (dl, when that deadline is known).
+func tooLateAdvice(e *lineclient.RequestError, dl *deadlineError) string {
+	advice := fmt.Sprintf("A request that changes something (a leave, a push) is never started with less than %s (or "+
+		"request_timeout, if shorter) left before its deadline: LINE could carry it out after the deadline had cut its "+
+		"answer off, and nobody could tell whether it had.", lineclient.MinWriteTime)
+	if e.Attempts == 0 {
+		advice += " No request went out: the deadline is too short, or waits before the first attempt (the provider's " +
+			"own rate limiter, a token) used it up."
+	} else {
+		advice += " Earlier attempts, and the waits between them, used up the rest."
+	}
+	if lineclient.IsRateLimited(e) {
+		advice += " LINE was still answering that its rate limit was exceeded: other traffic on the channel (the bot " +
+			"itself, other tools) uses the same per-endpoint limit. Lower -parallelism or rate_limit."
+	}
+	if dl != nil {
+		advice += fmt.Sprintf(" The %s deadline must be longer than %s plus those waits: raise it, for example %s.",
+			dl.name, lineclient.MinWriteTime, dl.example())
+	}
+	return advice
 }
 
 // retryAfterAdvice explains a call stopped by a Retry-After that would have outlasted its
@@ -220,6 +254,17 @@ func sourceOr(s setting, attr string) string {
 	return attr
 }
 
+// ---- A provider configuration known only after apply ----
+
+// notConfiguredAdvice explains why LINE cannot be asked during this plan, and what to do.
+const notConfiguredAdvice = "The provider block uses values that are known only after apply, so LINE cannot be " +
+	"asked anything during this plan. Apply the resources the provider configuration depends on first (for " +
+	"example with -target), or set those values directly."
+
+// notRefreshedDetail explains a refresh that kept a membership as it was, for the same reason.
+const notRefreshedDetail = "The provider configuration depends on values known only after apply, so LINE was not " +
+	"asked whether the bot is still in the chat. The state is kept as it was."
+
 // ---- The network ----
 
 // networkAdvice explains a request that got no answer from LINE: a redirect (which LINE never
@@ -323,6 +368,32 @@ func notFoundAdvice(kind chatKind) string {
 		"data source to test whether the bot is in the chat. " + notInChatAdvice(kind)
 }
 
+// noLongerInDetail explains a refresh that found the bot gone from chat: the membership leaves
+// state, and the plan proposes to adopt it again.
+func noLongerInDetail(chat lineclient.Chat) string {
+	return "LINE answered 404 Not found for " + chat.String() + ": the bot was removed or left outside Terraform, " +
+		"or the chat no longer exists. The membership is removed from state, so the plan proposes to create it " +
+		"again, which succeeds once a member invites the bot back."
+}
+
+// membersLeftDetail explains members that LINE listed and then had no profile for: they left
+// while the list was read, and are left out of profiles.
+func membersLeftDetail(skipped []string) string {
+	return "LINE listed these users as members but had no profile for them a moment later, so they are left out " +
+		"of profiles: " + strings.Join(skipped, ", ") + "."
+}
+
+// invalidImportDetail explains an import ID (or the identity's chat_id) that is no chat's ID,
+// with the formats it must have.
+func invalidImportDetail(id string, byIdentity bool) string {
+	formats := fmt.Sprintf("a group chat ID (%s) or a multi-person chat ID (%s). Got %q.",
+		lineclient.GroupIDFormat, lineclient.RoomIDFormat, id)
+	if byIdentity {
+		return "The identity attribute chat_id of line_bot_membership must be " + formats
+	}
+	return "Import line_bot_membership by the chat's ID: " + formats
+}
+
 // profileNotFoundAdvice explains LINE's 404 for one member's profile.
 func profileNotFoundAdvice(kind chatKind) string {
 	return "LINE answers 404 when the user is not a member of the " + kind.noun + ", has not consented to " +
@@ -330,13 +401,19 @@ func profileNotFoundAdvice(kind chatKind) string {
 }
 
 // strandingDetail explains why a replacement from one chat to another that the bot is not in
-// is refused at plan: destroy runs first, the bot leaves for good, and the create then fails.
-func strandingDetail(from, to lineclient.Chat) string {
+// is refused, at plan or at apply before the bot leaves: destroy runs first, the bot leaves
+// for good, and the create then fails.
+func strandingDetail(from, to lineclient.Chat, atApply bool) string {
+	stop := "The plan stops here and nothing has changed."
+	if atApply {
+		stop = "The apply stops here, before the bot leaves " + from.String() + ": the bot has not left, and the " +
+			"membership stays in state. (The plan could not check " + to.String() + ": the membership is tainted, " +
+			"which Terraform plans like a new one, or the plan was saved and LINE's answer has changed since.)"
+	}
 	return "The chat changes from " + from.String() + " to " + to.String() + ", which replaces this " +
 		"line_bot_membership. LINE answered 404 Not found for " + to.String() + ": the bot is not in it (or the " +
 		"chat does not exist). Applying would make the bot leave " + from.String() + " for good, since only a " +
-		"member's new invitation brings a bot back, and then fail to adopt " + to.String() + ". The plan stops " +
-		"here and nothing has changed.\n\n" +
+		"member's new invitation brings a bot back, and then fail to adopt " + to.String() + ". " + stop + "\n\n" +
 		"The bot must be in " + to.String() + " before this change can apply. " + notInChatAdvice(kindOf(to)) + "\n\n" +
 		"To keep the bot in " + from.String() + " as well, keep this resource and add another " +
 		"line_bot_membership for " + to.String() + " (or rename this one with a moved block and add a new one). " +
@@ -388,6 +465,24 @@ func addLeaveOutcome(diags *diag.Diagnostics, data *providerData, chat lineclien
 		}
 		addErrorWithAdvice(diags, "Unable to make the bot leave "+chat.String(), err, advice)
 	}
+}
+
+// keptByLeaveOnDestroyDetail explains a destroy that, as leave_on_destroy = false asks, only
+// forgot the membership.
+const keptByLeaveOnDestroyDetail = "leave_on_destroy is false, so the membership was removed from Terraform state " +
+	"without asking LINE to make the bot leave. The bot is still in the chat."
+
+// Why a destroy kept the bot in a chat that the same apply adopts (stayReason).
+const (
+	stayForReplacement = "This destroy is the first half of a replacement whose new membership adopts the same " +
+		"chat (a tainted membership, for example)."
+	stayForAdoptedInApply = "This apply has just adopted the same chat as a new membership (create_before_destroy)."
+)
+
+// destroyedWithoutLeavingDetail explains a destroy that kept the bot in the chat, for why.
+func destroyedWithoutLeavingDetail(why string) string {
+	return why + " So the provider did not ask LINE to make the bot leave, which would strand that membership; " +
+		"this one is removed from state."
 }
 
 // leaveRefused reports an error that says LINE did not carry a leave out: it answered with a
@@ -508,6 +603,30 @@ func duplicateDetail(chat lineclient.Chat, reporter, other *membershipClaim) str
 		"other block's address instead, move the one in state there with a moved block."
 }
 
+// addUnknownChatConflict warns that the plan makes the bot leave the chat in state of
+// leaver while undeclared keeps or adopts a chat known only after apply, which may be the same
+// one; reporter is the one of the two the warning is attached to.
+func addUnknownChatConflict(diags *diag.Diagnostics, leaver, undeclared, reporter *membershipClaim) {
+	chat := leaver.held
+	diags.AddWarning("The bot leaves the "+chat.String()+" while a membership's chat is known only after apply",
+		leavingSentence(chat, leaver, leaver == reporter)+" "+
+			subject(undeclared == reporter)+" "+standing(undeclared, true)+" declares a chat known only after "+
+			"apply, so this plan cannot tell whether it is the "+chat.String()+". If it is, applying may make the "+
+			"bot leave the chat for good, since only a member's new invitation brings a bot back: Terraform does "+
+			"not order the destroy of one resource against the create of another, so the new membership either "+
+			"adopts the chat before the bot leaves it, and state records a chat the bot has left, or fails to adopt "+
+			"it afterwards. The plan goes on: the chats may differ.\n\n"+unknownChatConflictAdvice)
+}
+
+// unknownChatConflictAdvice says how to make a plan with a chat known only after apply safe.
+const unknownChatConflictAdvice = "If the two are one membership under a new address (renamed, or given another " +
+	"for_each key, without a moved block), add a moved block from the old address to the new one, with " +
+	"lifecycle { create_before_destroy = true } in the resource block: while its chat is unknown at plan, " +
+	"Terraform still replaces the moved membership, and create_before_destroy makes it adopt the chat first, " +
+	"so that the bot stays. Or make the chat known at plan: write its ID in the configuration, or apply what it " +
+	"comes from first (terraform apply -target=ADDRESS). To stop managing the destroyed membership without the " +
+	"bot leaving, set leave_on_destroy = false on it and apply that first."
+
 // unknownChatDetail warns that a replacement's new chat is known only at apply.
 func unknownChatDetail(from lineclient.Chat) string {
 	return "The chat of this line_bot_membership changes from the " + from.String() + " to one known only " +
@@ -534,19 +653,31 @@ func destroyFirstWarning(from lineclient.Chat, to string) string {
 // ---- Pushes ----
 
 // addPushError explains a failed push: what LINE's answer means for a push, and whether the
-// message may have gone out.
-func addPushError(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, err error) {
+// message may have gone out. An attempt LINE may have carried out decides the summary,
+// whatever LINE answered after it: the message may have been delivered.
+func addPushError(diags *diag.Diagnostics, data *providerData, push lineclient.Push, err error) {
+	chat, mentioned := push.Chat, mentionedUsers(push)
 	summary := "Unable to push a message to the " + chat.String()
+	refused := lineclient.IsNotInChat(err)
 	switch {
 	case lineclient.MayHaveTakenEffect(err):
-		advice := "The message may have been delivered: LINE may have accepted an attempt whose answer never " +
-			"came. Every attempt carried the same X-Line-Retry-Key, so it was posted at most once, but invoking " +
-			"the action again makes a new push: look in the chat before running it again."
+		advice := mayHaveBeenDeliveredAdvice(push.RetryKey)
+		if refused && len(mentioned) > 0 {
+			advice += "\n\nLINE's last answer, 400 \"Failed to send messages\", is also what it answers when a " +
+				"mentioned user, or the bot, is not in the chat. " + mentionCheck(chat, mentioned)
+		}
 		if more := adviceFor(data, err); more != "" {
 			advice += "\n\n" + more
 		}
 		addErrorWithAdvice(diags, summary+": the message may have been delivered", err, advice)
-	case lineclient.IsNotInChat(err):
+	case refused && len(mentioned) > 0:
+		// LINE gives the same answer when a mentioned user is not in the chat as when the bot
+		// is not, and checks mentions only when sending, so the plan could not tell.
+		addErrorWithAdvice(diags, summary+": a mentioned user, or the bot, is not in it", err, "LINE answers 400 "+
+			"\"Failed to send messages\" when the message mentions a user who is not a member of the "+kindOf(chat).noun+
+			", and when the bot is not in it; its validate endpoint cannot check either, so the plan passed. Nothing was "+
+			"sent. "+mentionCheck(chat, mentioned))
+	case refused:
 		addErrorWithAdvice(diags, summary+": the bot is not in it", err, "LINE answers 400 \"Failed to send "+
 			"messages\" when the chat does not exist or the bot is not a member of it. Nothing was sent. A member "+
 			"must invite the bot to the "+chat.String()+" from the LINE app; then run again. The line_bot_membership "+
@@ -564,31 +695,25 @@ func addPushError(diags *diag.Diagnostics, data *providerData, chat lineclient.C
 	}
 }
 
-// addMentionRefusedError explains LINE's 400 "Failed to send messages" for a push that
-// mentions users: LINE gives the same answer when a mentioned user is not in the chat as
-// when the bot is not, and checks mentions only when sending, so the plan could not tell.
-func addMentionRefusedError(diags *diag.Diagnostics, chat lineclient.Chat, users []string, err error) {
-	kind := kindOf(chat)
-	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String()+": a mentioned user, or the bot, is not in it",
-		err, "LINE answers 400 \"Failed to send messages\" when the message mentions a user who is not a member of the "+
-			kind.noun+", and when the bot is not in it; its validate endpoint cannot check either, so the plan passed. "+
-			"Nothing was sent. The message mentions "+strings.Join(users, ", ")+": check that each is a member of the "+
-			chat.String()+" (the line_"+string(kind.chatType)+"_member_profile data source reads one member, and "+
-			"answers 404 for someone who is not), and that the bot is in it (the line_bot_membership data source).")
+// mayHaveBeenDeliveredAdvice says what a push whose outcome is unknown means for running the
+// action again: with retry_key, LINE sends the message at most once within 24 hours; with a
+// fresh key, a new invocation is a new push.
+func mayHaveBeenDeliveredAdvice(retryKey string) string {
+	advice := "The message may have been delivered: LINE may have accepted an attempt whose answer never came. "
+	if retryKey == "" {
+		return advice + "Every attempt carried the same X-Line-Retry-Key, so it was posted at most once, but invoking " +
+			"the action again makes a new push: look in the chat before running it again."
+	}
+	return advice + "Every attempt carried retry_key " + retryKey + " as X-Line-Retry-Key, so it was posted at most " +
+		"once. LINE remembers a key for 24 hours from the first request that used it: running the action again with " +
+		"the same retry_key sends the message if LINE did not accept it, and nothing if it did."
 }
 
-// addUnknownOutcomeWithRetryKey explains a push that may have gone out when retry_key is set:
-// unlike a fresh key, the same key makes running again safe for 24 hours.
-func addUnknownOutcomeWithRetryKey(diags *diag.Diagnostics, data *providerData, chat lineclient.Chat, key string, err error) {
-	advice := adviceFor(data, err)
-	if advice != "" {
-		advice += " "
-	}
-	addErrorWithAdvice(diags, "Unable to push a message to the "+chat.String(), err, advice+"The message may have "+
-		"been delivered: every attempt carried retry_key "+key+" as X-Line-Retry-Key, so it was posted at most once. "+
-		"LINE remembers a key for 24 hours from the first request that used it: running the action again with the same "+
-		"retry_key "+
-		"sends the message if LINE did not accept it, and nothing if it did.")
+// mentionCheck says how to find which of the mentioned users is not in the chat.
+func mentionCheck(chat lineclient.Chat, users []string) string {
+	return "The message mentions " + strings.Join(users, ", ") + ": check that each is a member of the " +
+		chat.String() + " (the line_" + string(kindOf(chat).chatType) + "_member_profile data source reads one " +
+		"member, and answers 404 for someone who is not), and that the bot is in it (the line_bot_membership data source)."
 }
 
 // messageIndex finds the message LINE names, "messages[N]", in its answer.

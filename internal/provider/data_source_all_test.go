@@ -10,7 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -38,6 +41,32 @@ func TestDataSources_readTimeouts(t *testing.T) {
 		read, ok := block.GetNestedObject().GetAttributes()["read"]
 		if !ok || !strings.Contains(read.GetDescription(), `Defaults to `+"`"+`"5m"`+"`") {
 			t.Errorf("%s: the timeouts block's read is missing or does not give its default", name)
+		}
+	}
+}
+
+// A read deadline is a positive duration: the framework's own validator takes "0s" and "-1m",
+// deadlines that pass at once.
+func TestDataSources_readTimeoutValidation(t *testing.T) {
+	ctx := context.Background()
+	for _, newDataSource := range New("test")().DataSources(ctx) {
+		ds := newDataSource()
+		name := dataSourceName(ctx, ds)
+		var sch datasource.SchemaResponse
+		ds.Schema(ctx, datasource.SchemaRequest{}, &sch)
+		read, ok := sch.Schema.Blocks["timeouts"].GetNestedObject().GetAttributes()["read"].(dsschema.StringAttribute)
+		if !ok {
+			t.Errorf("%s: timeouts.read is not a string attribute", name)
+			continue
+		}
+		for value, valid := range map[string]bool{"1s": true, "10m": true, "0s": false, "-1m": false, "soon": false} {
+			var resp validator.StringResponse
+			for _, v := range read.Validators {
+				v.ValidateString(ctx, validator.StringRequest{Path: path.Root("timeouts").AtName("read"), ConfigValue: types.StringValue(value)}, &resp)
+			}
+			if resp.Diagnostics.HasError() == valid {
+				t.Errorf("%s: timeouts.read = %q gives %v, want valid = %v", name, value, resp.Diagnostics, valid)
+			}
 		}
 	}
 }

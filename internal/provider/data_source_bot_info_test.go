@@ -51,3 +51,20 @@ func TestAccBotInfoDataSource_premiumWithoutPicture(t *testing.T) {
 		}},
 	})
 }
+
+// A read deadline that passes at once is refused at plan, naming the attribute, before any
+// request (every data source has this validator: TestDataSources_readTimeoutValidation).
+func TestAccBotInfoDataSource_readTimeoutMustBePositive(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	var steps []resource.TestStep
+	for _, value := range []string{"0s", "-1m"} {
+		steps = append(steps, resource.TestStep{
+			Config:      mock.config(`data "line_bot_info" "bot" {` + "\n  timeouts {\n    read = \"" + value + "\"\n  }\n}"),
+			ExpectError: wrapped(`Invalid duration.*Attribute timeouts.read must be a positive duration such as "30s", "1m" or "1m30s", got: "` + value + `"`),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: protoV6Factories, Steps: steps})
+	if n := mock.CountRequests(""); n != 0 {
+		t.Errorf("%d requests reached LINE for an invalid read deadline, want 0", n)
+	}
+}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -138,9 +137,7 @@ func (d *membersDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			return
 		}
 		if len(skipped) > 0 {
-			resp.Diagnostics.AddWarning("Members left "+chat.String()+" while it was being read",
-				"LINE listed these users as members but had no profile for them a moment later, so they are left "+
-					"out of profiles: "+strings.Join(skipped, ", ")+".")
+			resp.Diagnostics.AddWarning("Members left "+chat.String()+" while it was being read", membersLeftDetail(skipped))
 		}
 		m.Profiles = profilesFromAPI(found)
 	}

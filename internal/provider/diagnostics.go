@@ -42,11 +42,8 @@ func addErrorWithAdvice(diags *diag.Diagnostics, summary string, err error, advi
 // notConfigured reports, and returns true, when a data source or resource has no usable
 // client: the provider's own configuration depends on values not known until apply.
 func notConfigured(diags *diag.Diagnostics, data *providerData) bool {
-	if data == nil || data.unknown || data.client == nil {
-		diags.AddError("LINE provider configuration not known yet",
-			"The provider block uses values that are known only after apply, so LINE cannot be asked "+
-				"anything during this plan. Apply the resources the provider configuration depends on first "+
-				"(for example with -target), or set those values directly.")
+	if !data.configured() {
+		diags.AddError("LINE provider configuration not known yet", notConfiguredAdvice)
 		return true
 	}
 	return false

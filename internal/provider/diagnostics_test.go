@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
@@ -135,5 +136,32 @@ func TestAdviceFor_tooManyRequests(t *testing.T) {
 	monthly := &lineclient.APIError{StatusCode: http.StatusTooManyRequests, Message: "You have reached your monthly limit.", Attempts: 1}
 	if got := adviceFor(data, monthly); !strings.Contains(got, "waiting does not lift") {
 		t.Errorf("monthly limit: %q", got)
+	}
+}
+
+// LINE may be asked only with a client made from a configuration known at this point: never
+// before Configure, nor while the provider block waits for values known only after apply.
+func TestProviderData_configured(t *testing.T) {
+	client, err := lineclient.New(lineclient.Config{Endpoint: "http://127.0.0.1:9", AccessToken: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data *providerData
+		want bool
+	}{
+		{"before Configure", nil, false},
+		{"configuration unknown", &providerData{unknown: true}, false},
+		{"no client", &providerData{}, false},
+		{"configured", &providerData{client: client}, true},
+	} {
+		if got := tc.data.configured(); got != tc.want {
+			t.Errorf("%s: configured() = %v, want %v", tc.name, got, tc.want)
+		}
+		var diags diag.Diagnostics
+		if got := notConfigured(&diags, tc.data); got == tc.want || diags.HasError() == tc.want {
+			t.Errorf("%s: notConfigured = %v with %v", tc.name, got, diags)
+		}
 	}
 }

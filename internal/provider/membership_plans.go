@@ -87,12 +87,22 @@ type membershipClaim struct {
 	// declared is the chat the configuration declares; none for claimDestroy, or when it is
 	// known only after apply.
 	declared lineclient.Chat
+	// warned is set once a warning has named the chat this claim leaves beside a chat known
+	// only after apply (warnUnknown), so that it is named once.
+	warned bool
 }
 
 // leaves reports whether the plan makes the bot leave chat for this claim.
 func (c *membershipClaim) leaves(chat lineclient.Chat) bool {
 	return c.kind != claimCreate && c.kind != claimKeep && c.leaveOnDestroy && c.held == chat
 }
+
+// leavesHeld reports whether the plan makes the bot leave the chat in state for this claim.
+func (c *membershipClaim) leavesHeld() bool { return c.held.ID != "" && c.leaves(c.held) }
+
+// undeclared reports whether the plan keeps or adopts, for this claim, a chat known only
+// after apply.
+func (c *membershipClaim) undeclared() bool { return c.kind != claimDestroy && c.declared.ID == "" }
 
 // declares reports whether the plan keeps or adopts chat for this claim.
 func (c *membershipClaim) declares(chat lineclient.Chat) bool {
@@ -112,7 +122,8 @@ func (c *membershipClaim) chats() []lineclient.Chat {
 }
 
 // record adds a claim planned by a first call (or the only one), reports its conflicts with
-// the claims already planned in this walk, and returns its ID for claimMark.
+// the claims already planned in this walk, or warns of those it cannot rule out, and returns
+// its ID for claimMark.
 func (p *membershipPlans) record(claim membershipClaim, diags *diag.Diagnostics) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -122,7 +133,9 @@ func (p *membershipPlans) record(claim membershipClaim, diags *diag.Diagnostics)
 	for _, chat := range c.chats() {
 		p.byChat[chat.ID] = append(p.byChat[chat.ID], c)
 	}
-	p.check(c, diags)
+	if !p.check(c, diags) {
+		p.warnUnknown(c, diags)
+	}
 	return c.id
 }
 
@@ -162,9 +175,9 @@ func (p *membershipPlans) adoptedInWalk(chat lineclient.Chat) bool {
 	return p.adopted[chat.ID]
 }
 
-// check reports the first conflict of claim c with itself or another claim of the walk.
-// The caller holds p.mu.
-func (p *membershipPlans) check(c *membershipClaim, diags *diag.Diagnostics) {
+// check reports the first conflict of claim c with itself or another claim of the walk, and
+// whether there was one. The caller holds p.mu.
+func (p *membershipPlans) check(c *membershipClaim, diags *diag.Diagnostics) bool {
 	for _, chat := range c.chats() {
 		// A chat that Create adopted in this walk is an apply's create_before_destroy: the
 		// destroy that follows keeps the bot there (Delete).
@@ -172,7 +185,7 @@ func (p *membershipPlans) check(c *membershipClaim, diags *diag.Diagnostics) {
 		if c.leaves(chat) && c.declares(chat) && !adoptedHere {
 			diags.AddError("Replacing this membership would make the bot leave the "+chat.String(),
 				selfReplacementDetail(chat))
-			return
+			return true
 		}
 		for _, other := range p.byChat[chat.ID] {
 			if other == c {
@@ -191,7 +204,35 @@ func (p *membershipPlans) check(c *membershipClaim, diags *diag.Diagnostics) {
 			default:
 				continue
 			}
-			return
+			return true
+		}
+	}
+	return false
+}
+
+// warnUnknown warns when the plan makes the bot leave a chat while another claim keeps or
+// adopts a chat known only after apply, which may be the same one: the plan cannot check it,
+// and at apply Terraform does not order the destroy of one resource against the create of
+// another, so whether the bot stays is a race. The call that completes such a pair warns,
+// once for each chat left, whichever came first. (A change of chat to one known only after
+// apply is its own pair: ModifyPlan warns of it.) The caller holds p.mu.
+func (p *membershipPlans) warnUnknown(c *membershipClaim, diags *diag.Diagnostics) {
+	if c.leavesHeld() {
+		for _, other := range p.claims {
+			if other != c && other.undeclared() {
+				c.warned = true
+				addUnknownChatConflict(diags, c, other, c)
+				break
+			}
+		}
+	}
+	if !c.undeclared() {
+		return
+	}
+	for _, other := range p.claims {
+		if other != c && other.leavesHeld() && !other.warned {
+			other.warned = true
+			addUnknownChatConflict(diags, other, c, c)
 		}
 	}
 }

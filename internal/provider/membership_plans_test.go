@@ -237,3 +237,92 @@ func TestMembershipPlans_wording(t *testing.T) {
 			"terraform state rm")
 	})
 }
+
+// warningSummaries are the summaries of the warnings among diags.
+func warningSummaries(diags diag.Diagnostics) []string {
+	var out []string
+	for _, d := range diags.Warnings() {
+		out = append(out, d.Summary())
+	}
+	slices.Sort(out)
+	return out
+}
+
+// A chat known only after apply cannot be compared: when the same plan makes the bot leave a
+// chat, the plan warns, once for each chat left, whichever call comes first, and refuses
+// nothing.
+func TestMembershipPlans_unknownChats(t *testing.T) {
+	unknown := lineclient.Chat{}
+	leaves := func(chat lineclient.Chat) string {
+		return "The bot leaves the " + chat.String() + " while a membership's chat is known only after apply"
+	}
+	for _, tc := range []struct {
+		name   string
+		claims []membershipClaim
+		want   []string // the warnings' summaries, sorted
+	}{
+		{"a rename to a chat known only after apply", []membershipClaim{destroys(chatA, true), creates(unknown)}, []string{leaves(chatA)}},
+		{"the same, leave_on_destroy false", []membershipClaim{destroys(chatA, false), creates(unknown)}, nil},
+		{"a change of chat beside a new membership of a chat known only after apply",
+			[]membershipClaim{changes(chatA, chatB, true), creates(unknown)}, []string{leaves(chatA)}},
+		{"two destroys and a chat known only after apply", []membershipClaim{destroys(chatA, true), destroys(roomR, true), creates(unknown)},
+			[]string{leaves(chatA), leaves(roomR)}},
+		{"a destroy and two chats known only after apply", []membershipClaim{destroys(chatA, true), creates(unknown), creates(unknown)},
+			[]string{leaves(chatA)}},
+		{"a change of chat to one known only after apply beside another",
+			[]membershipClaim{changes(chatA, unknown, true), creates(unknown)}, []string{leaves(chatA)}},
+		// ModifyPlan warns of this one itself (unknownChatDetail).
+		{"a change of chat to one known only after apply, alone", []membershipClaim{changes(chatA, unknown, true), keeps(chatB, true)}, nil},
+		{"nothing left", []membershipClaim{keeps(chatA, true), creates(unknown)}, nil},
+		{"no chat known only after apply", []membershipClaim{destroys(chatA, true), creates(chatB)}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, order := range permutations(tc.claims) {
+				plans := newMembershipPlans()
+				var diags diag.Diagnostics
+				for _, c := range order {
+					plans.record(c, &diags)
+				}
+				if diags.HasError() {
+					t.Errorf("order %v: refused: %v", kinds(order), diags)
+				}
+				if got := warningSummaries(diags); !slices.Equal(got, tc.want) {
+					t.Errorf("order %v: warnings %q, want %q", kinds(order), got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// The warning describes both memberships and points to what makes the plan safe.
+func TestMembershipPlans_unknownChatWording(t *testing.T) {
+	for name, order := range map[string][]membershipClaim{
+		"the destroy reports":        {creates(lineclient.Chat{}), destroys(chatA, true)},
+		"the new membership reports": {destroys(chatA, true), creates(lineclient.Chat{})},
+	} {
+		t.Run(name, func(t *testing.T) {
+			plans := newMembershipPlans()
+			var diags diag.Diagnostics
+			for _, c := range order {
+				plans.record(c, &diags)
+			}
+			d := onlyDiagnostic(t, diags, diag.SeverityWarning)
+			detail := strings.Join(strings.Fields(d.Detail()), " ")
+			self := "This plan destroys this line_bot_membership of the group chat " + linemock.DemoGroupOps
+			other := "Another line_bot_membership (created by this plan: a new resource, one renamed"
+			if order[0].kind == claimDestroy {
+				self = "This line_bot_membership (created by this plan: a new resource, one renamed"
+				other = "The same plan destroys another line_bot_membership of the group chat " + linemock.DemoGroupOps
+			}
+			for _, phrase := range []string{self, other,
+				"declares a chat known only after apply, so this plan cannot tell whether it is the group chat " + linemock.DemoGroupOps,
+				"Terraform does not order the destroy of one resource against the create of another",
+				"add a moved block", "lifecycle { create_before_destroy = true }", "terraform apply -target",
+				"set leave_on_destroy = false on it and apply that first"} {
+				if !strings.Contains(detail, phrase) {
+					t.Errorf("detail lacks %q:\n%s", phrase, detail)
+				}
+			}
+		})
+	}
+}

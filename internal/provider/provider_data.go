@@ -21,6 +21,13 @@ type providerData struct {
 	plans *membershipPlans
 }
 
+// configured reports whether LINE can be asked: the provider is configured, with a
+// configuration known at this point of the walk, and has a client. Safe on a nil
+// providerData (before Configure).
+func (d *providerData) configured() bool {
+	return d != nil && !d.unknown && d.client != nil
+}
+
 // providerDataFrom reads what the provider's Configure handed to a data source or resource:
 // nil before the provider is configured (validation), which Read and the other methods report.
 func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {

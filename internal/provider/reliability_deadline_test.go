@@ -73,3 +73,67 @@ func TestReliability_otherTooManyRequestsAdvice(t *testing.T) {
 		t.Errorf("the monthly limit: advice %q", advice)
 	}
 }
+
+// A push or leave not started because too little time was left before the deadline has advice
+// of its own: why (an attempt whose answer the deadline could cut off), how much a deadline
+// needs, and an example that is long enough, never one at or under 2s.
+func TestReliability_tooLateAdvice(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		limit  time.Duration
+		err    *lineclient.RequestError
+		want   []string
+		forbid []string
+	}{
+		{
+			name:  "no attempt could start",
+			limit: 1500 * time.Millisecond,
+			err:   &lineclient.RequestError{Operation: "push a message", Cancelled: true, TooLate: true, Err: context.DeadlineExceeded},
+			want: []string{"never started with less than 2s (or request_timeout, if shorter) left", "No request went out",
+				"must be longer than 2s", `timeouts { invoke = "4s" }`},
+			forbid: []string{`invoke = "3s"`, "rate_limit"},
+		},
+		{
+			name:  "throttled until too late",
+			limit: 3 * time.Second,
+			err: &lineclient.RequestError{Operation: "push a message", Attempts: 3, Cancelled: true, TooLate: true, Err: context.DeadlineExceeded,
+				Last: &lineclient.APIError{Operation: "push a message", StatusCode: 429, Message: "The API rate limit has been exceeded. Try again later."}},
+			want:   []string{"never started with less than 2s", "LINE was still answering that its rate limit was exceeded", "-parallelism", `timeouts { invoke = "6s" }`},
+			forbid: []string{"No request went out"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dl := &deadline{name: "invoke", limit: tc.limit}
+			_, cancel := dl.start(context.Background())
+			defer cancel()
+			advice := adviceFor(nil, dl.explain(tc.err))
+			for _, want := range tc.want {
+				if !strings.Contains(advice, want) {
+					t.Errorf("advice lacks %q:\n%s", want, advice)
+				}
+			}
+			for _, no := range tc.forbid {
+				if strings.Contains(advice, no) {
+					t.Errorf("advice says %q:\n%s", no, advice)
+				}
+			}
+		})
+	}
+}
+
+// The example deadline in the advice is double the one that ran out, and never 4s or less, so
+// that it is always longer than the 2s a push or a leave needs to start.
+func TestDeadlineError_adviceExample(t *testing.T) {
+	for limit, want := range map[time.Duration]string{
+		500 * time.Millisecond: `timeouts { read = "4s" }`,
+		time.Second:            `timeouts { read = "4s" }`,
+		2 * time.Second:        `timeouts { read = "4s" }`,
+		3 * time.Second:        `timeouts { read = "6s" }`,
+		5 * time.Minute:        `timeouts { read = "10m" }`,
+	} {
+		e := &deadlineError{deadline: deadline{name: "read", limit: limit}}
+		if advice := e.advice(); !strings.Contains(advice, want) {
+			t.Errorf("limit %s: advice %q, want %s", limit, advice, want)
+		}
+	}
+}

@@ -111,7 +111,8 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 		CreateDescription: timeoutDescription("create (adopting the chat)"),
 		ReadDescription: timeoutDescription("refresh, and the check at plan that the bot is in the chat a " +
 			"replacement would adopt,"),
-		DeleteDescription: timeoutDescription("delete (leaving the chat)") + " It must be longer than 2s: a " +
+		DeleteDescription: timeoutDescription("delete (leaving the chat, after checking, for a replacement, that "+
+			"the bot is in the chat it adopts)") + " It must be longer than 2s: a " +
 			"leave request is never started with less than that (or request_timeout, if shorter) left.",
 	}).(schema.SingleNestedBlock) // what timeouts.Block returns
 	block.MarkdownDescription = "Deadlines for each operation, retries and waits for LINE's rate limit included. " +
@@ -124,10 +125,8 @@ func membershipTimeouts(ctx context.Context) schema.Block {
 		}
 		attribute.Validators = []validator.String{durationValidator{}}
 		if name == "delete" {
-			attribute.Validators = []validator.String{durationValidator{over: lineclient.MinWriteTime, why: fmt.Sprintf(
-				"A leave request is never started with less than %s (or request_timeout, if shorter) left before "+
-					"the deadline, since LINE could carry it out after the deadline cut its answer off: with this "+
-					"deadline the bot would never leave.", lineclient.MinWriteTime)}}
+			attribute.Validators = []validator.String{durationValidator{over: lineclient.MinWriteTime,
+				why: writeDeadlineWhy("leave request", "the bot would never leave")}}
 		}
 		block.Attributes[name] = attribute
 	}
@@ -256,8 +255,7 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 	var chat lineclient.Chat // none while the configured ID is known only at apply
 	if !plan.GroupID.IsUnknown() && !plan.RoomID.IsUnknown() {
 		chat = plan.chat()
-		plan.ID = types.StringValue(chat.ID)
-		plan.ChatType = types.StringValue(string(chat.Type))
+		plan.setChat(chat)
 		if chat.Type == lineclient.Room {
 			plan.GroupName, plan.PictureURL = types.StringNull(), types.StringNull()
 		}
@@ -273,18 +271,21 @@ func (r *botMembershipResource) ModifyPlan(ctx context.Context, req resource.Mod
 	from := state.chat()
 	switch {
 	case chat.ID == "":
-		idAttr := "group_id"
-		if plan.GroupID.IsNull() {
+		idAttr := "group_id" // the one that is unknown, even beside a known other one
+		if !plan.GroupID.IsUnknown() {
 			idAttr = "room_id"
 		}
 		resp.Diagnostics.AddAttributeWarning(path.Root(idAttr),
 			"The bot leaves the "+from.String()+" before the new chat can be checked", unknownChatDetail(from))
-	case r.data == nil || r.data.unknown || r.data.client == nil:
+	case !r.data.configured():
 		resp.Diagnostics.AddAttributeWarning(path.Root(kindOf(chat).idAttr),
 			"The bot leaves the "+from.String()+" before the "+chat.String()+" can be checked",
 			unknownConfigurationDetail(from, chat))
 	default:
-		r.checkReplacement(ctx, from, chat, plan.deadline(ctx, "read", &resp.Diagnostics), &resp.Diagnostics)
+		dl := plan.deadline(ctx, "read", &resp.Diagnostics)
+		ctx, cancel := dl.start(ctx)
+		defer cancel()
+		r.checkReplacement(ctx, from, chat, dl, false, &resp.Diagnostics)
 	}
 }
 
@@ -333,13 +334,11 @@ func (r *botMembershipResource) plans() *membershipPlans {
 	return r.data.plans
 }
 
-// checkReplacement refuses, at plan, to replace the membership of one chat by that of a chat
-// the bot is not in. Terraform destroys before it creates, so the apply would make the bot
-// leave the old chat for good and then fail to adopt the new one. Create still checks, for
-// chats known only at apply.
-func (r *botMembershipResource) checkReplacement(ctx context.Context, from, to lineclient.Chat, dl *deadline, diags *diag.Diagnostics) {
-	ctx, cancel := dl.start(ctx)
-	defer cancel()
+// checkReplacement refuses to replace the membership of one chat by that of a chat the bot
+// is not in: at plan, and at apply before the bot leaves (atApply). Terraform destroys before
+// it creates, so the apply would make the bot leave the old chat for good and then fail to
+// adopt the new one. Create still checks, for chats known only at apply. ctx is bounded by dl.
+func (r *botMembershipResource) checkReplacement(ctx context.Context, from, to lineclient.Chat, dl *deadline, atApply bool, diags *diag.Diagnostics) {
 	membership, err := r.data.client.Membership(ctx, to)
 	if err != nil {
 		addClientError(diags, r.data, "Unable to tell whether the bot is in "+to.String()+
@@ -349,7 +348,7 @@ func (r *botMembershipResource) checkReplacement(ctx context.Context, from, to l
 	if !membership.IsMember {
 		diags.AddAttributeError(path.Root(kindOf(to).idAttr),
 			"The bot is not in "+to.String()+": replacing the membership of "+from.String()+" would strand it",
-			strandingDetail(from, to))
+			strandingDetail(from, to, atApply))
 	}
 }
 
@@ -377,6 +376,12 @@ func (r *botMembershipResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setIdentity(ctx, resp.Identity, chat, &resp.Diagnostics)
 	r.data.plans.adopt(chat)
+	// A plan's mark is not state: a Delete handed the state's own private state must not read
+	// it as "the first half of a replacement". The framework (v1.19) starts Create from an
+	// empty private state, unlike Update; clearing it here, as Update does, keeps it so.
+	if resp.Private != nil {
+		writeClaimMark(ctx, resp.Private, claimMark{}, &resp.Diagnostics)
+	}
 }
 
 func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -393,10 +398,8 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 	if importing && notConfigured(&resp.Diagnostics, r.data) {
 		return // an import must be confirmed by LINE
 	}
-	if r.data == nil || r.data.unknown {
-		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed",
-			"The provider configuration depends on values known only after apply, so LINE was not asked "+
-				"whether the bot is still in the chat. The state is kept as it was.")
+	if !r.data.configured() {
+		resp.Diagnostics.AddWarning("Membership of "+chat.String()+" not refreshed", notRefreshedDetail)
 		return
 	}
 	dl := state.deadline(ctx, "read", &resp.Diagnostics)
@@ -414,10 +417,7 @@ func (r *botMembershipResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	if !membership.IsMember {
 		// The audit signal: the plan will propose to create the membership again.
-		resp.Diagnostics.AddWarning("The bot is no longer in "+chat.String(),
-			"LINE answered 404 Not found for "+chat.String()+": the bot was removed or left outside Terraform, "+
-				"or the chat no longer exists. The membership is removed from state, so the plan proposes to "+
-				"create it again, which succeeds once a member invites the bot back.")
+		resp.Diagnostics.AddWarning("The bot is no longer in "+chat.String(), noLongerInDetail(chat))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -447,14 +447,11 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	chat := state.chat()
 	if !state.LeaveOnDestroy.ValueBool() {
-		resp.Diagnostics.AddWarning("The bot stays in "+chat.String(),
-			"leave_on_destroy is false, so the membership was removed from Terraform state without asking LINE "+
-				"to make the bot leave. The bot is still in the chat.")
+		resp.Diagnostics.AddWarning("The bot stays in "+chat.String(), keptByLeaveOnDestroyDetail)
 		return
 	}
 	if why := r.stayReason(ctx, req.Private, chat); why != "" {
-		resp.Diagnostics.AddWarning("Destroyed without leaving "+chat.String(), why+" So the provider did not ask "+
-			"LINE to make the bot leave, which would strand that membership; this one is removed from state.")
+		resp.Diagnostics.AddWarning("Destroyed without leaving "+chat.String(), destroyedWithoutLeavingDetail(why))
 		return
 	}
 	if notConfigured(&resp.Diagnostics, r.data) {
@@ -463,7 +460,35 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 	dl := state.deadline(ctx, "delete", &resp.Diagnostics)
 	ctx, cancel := dl.start(ctx)
 	defer cancel()
+	if next, ok := r.replacementChat(ctx, req.Private, chat); ok {
+		// The plan checked this chat only when it saw the replacement (not a tainted one) and
+		// at the time it was made (not a saved plan applied later): check it again before
+		// leaving for good.
+		r.checkReplacement(ctx, chat, next, dl, true, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	addLeaveOutcome(&resp.Diagnostics, r.data, chat, dl.explain(r.data.client.Leave(ctx, chat)))
+}
+
+// replacementChat is the other chat that the plan's replacement of this membership adopts
+// after this destroy, as its mark says (Terraform hands the destroy half of a replacement the
+// private state planned for its create half), unless this apply has adopted it already
+// (create_before_destroy).
+func (r *botMembershipResource) replacementChat(ctx context.Context, private privateState, leaving lineclient.Chat) (lineclient.Chat, bool) {
+	if private == nil {
+		return lineclient.Chat{}, false
+	}
+	adopts := readClaimMark(ctx, private).Adopts
+	if adopts == "" || adopts == leaving.ID {
+		return lineclient.Chat{}, false
+	}
+	next, err := lineclient.ParseChat(adopts)
+	if err != nil || r.plans().adoptedInWalk(next) {
+		return lineclient.Chat{}, false // a mark this provider did not write; or no need to ask
+	}
+	return next, true
 }
 
 // stayReason says why destroying this membership must not make the bot leave chat, or ""
@@ -473,11 +498,10 @@ func (r *botMembershipResource) Delete(ctx context.Context, req resource.DeleteR
 // the configuration declares; these two it cannot always see.
 func (r *botMembershipResource) stayReason(ctx context.Context, private privateState, chat lineclient.Chat) string {
 	if private != nil && readClaimMark(ctx, private).Adopts == chat.ID {
-		return "This destroy is the first half of a replacement whose new membership adopts the same chat " +
-			"(a tainted membership, for example)."
+		return stayForReplacement
 	}
 	if plans := r.plans(); plans != nil && plans.adoptedInWalk(chat) {
-		return "This apply has just adopted the same chat as a new membership (create_before_destroy)."
+		return stayForAdoptedInApply
 	}
 	return ""
 }
@@ -496,13 +520,10 @@ func (r *botMembershipResource) ImportState(ctx context.Context, req resource.Im
 	}
 	chat, err := lineclient.ParseChat(id)
 	if err != nil {
-		formats := fmt.Sprintf("a group chat ID (%s) or a multi-person chat ID (%s). Got %q.",
-			lineclient.GroupIDFormat, lineclient.RoomIDFormat, id)
 		if byIdentity {
-			resp.Diagnostics.AddError("Invalid import identity",
-				"The identity attribute chat_id of line_bot_membership must be "+formats)
+			resp.Diagnostics.AddError("Invalid import identity", invalidImportDetail(id, true))
 		} else {
-			resp.Diagnostics.AddError("Invalid import ID", "Import line_bot_membership by the chat's ID: "+formats)
+			resp.Diagnostics.AddError("Invalid import ID", invalidImportDetail(id, false))
 		}
 		return
 	}

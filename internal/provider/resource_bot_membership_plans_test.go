@@ -561,3 +561,55 @@ func expectErrorSaying(got *string, want *regexp.Regexp, forbidden ...string) re
 		return nil
 	}
 }
+
+// A rename whose new chat comes from a resource not yet created: the plan cannot compare the
+// chats, so it warns (internal/e2e shows the warning) and refuses nothing. A moved block with
+// create_before_destroy then applies with the bot still in the chat: the moved membership is
+// replaced, since its chat is unknown at plan, but it adopts the chat before the old object is
+// destroyed, and that destroy keeps the bot there.
+func TestAccBotMembershipResource_renameToChatKnownOnlyAtApply(t *testing.T) {
+	mock := newMockLINE(t, nil)
+	renamed := func(extra string) string {
+		return mock.config(`
+resource "terraform_data" "ids" {
+  input = { ops = "` + linemock.DemoGroupOps + `" }
+}
+resource "line_bot_membership" "ops_alerts" {
+  group_id = terraform_data.ids.output.ops
+` + extra + `}
+`)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6Factories,
+		CheckDestroy:             checkBotLeft(t, mock, linemock.DemoGroupOps),
+		Steps: []resource.TestStep{
+			{Config: mock.config(membershipNamed("ops", linemock.DemoGroupOps, ""))},
+			{
+				Config:             renamed(""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(opsMembership, plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction("line_bot_membership.ops_alerts", plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue("line_bot_membership.ops_alerts", tfjsonpath.New("group_id")),
+				}},
+			},
+			{
+				PreConfig: checkStillIn(t, mock, linemock.DemoGroupOps),
+				Config: renamed("  lifecycle {\n    create_before_destroy = true\n  }\n") + `
+moved {
+  from = line_bot_membership.ops
+  to   = line_bot_membership.ops_alerts
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("line_bot_membership.ops_alerts", plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("line_bot_membership.ops_alerts", tfjsonpath.New("group_id"), knownvalue.StringExact(linemock.DemoGroupOps)),
+				},
+				Check: checkBotIn(t, mock, linemock.DemoGroupOps),
+			},
+		},
+	})
+}

@@ -245,3 +245,51 @@ resource "line_bot_membership" "ops" {
 		},
 	})
 }
+
+// A tainted membership whose chat also changes is planned as a new membership (Terraform
+// plans a tainted object with no prior state), so the plan cannot check the new chat. The
+// apply does, before the bot leaves the old one: into a chat the bot is not in, the destroy
+// fails and the bot stays; into one it is in, the replacement goes through.
+func TestAccBotMembershipResource_taintedIntoAnotherChat(t *testing.T) {
+	for name, tc := range map[string]struct{ lifecycle, refusal string }{
+		// Delete checks the new chat before the bot leaves the old one.
+		"destroy first": {"", `: replacing the membership of group chat ` + linemock.DemoGroupOps + ` would strand it.*` +
+			`Applying would make the bot leave group chat ` + linemock.DemoGroupOps + ` for good.*` +
+			`The apply stops here, before the bot leaves group chat ` + linemock.DemoGroupOps + `: the bot has not left`},
+		// Create fails first, and the destroy never comes.
+		"create first": {"  lifecycle {\n    create_before_destroy = true\n  }\n", `.*can only adopt a chat the bot is already in`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			mock := newMockLINE(t, nil)
+			config := func(chatID string) string {
+				return mock.config(membershipNamed("ops", chatID, tc.lifecycle))
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6Factories,
+				CheckDestroy:             checkBotLeft(t, mock, linemock.DemoGroupOps, linemock.DemoGroupRelease),
+				Steps: []resource.TestStep{
+					{Config: config(linemock.DemoGroupOps)},
+					{
+						Taint:       []string{opsMembership},
+						Config:      config(linemock.DemoGroupNotJoined),
+						ExpectError: wrapped(`The bot is not in group chat ` + linemock.DemoGroupNotJoined + tc.refusal),
+					},
+					{
+						PreConfig: checkStillIn(t, mock, linemock.DemoGroupOps),
+						Taint:     []string{opsMembership},
+						Config:    config(linemock.DemoGroupRelease),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(opsMembership, tfjsonpath.New("group_name"), knownvalue.StringExact(linemock.DemoGroupReleaseName)),
+						},
+						Check: func(*terraform.State) error {
+							if mock.botJoined(t, linemock.DemoGroupOps) {
+								return fmt.Errorf("the bot is still in the old group")
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	dstimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/tf-line/terraform-provider-line/internal/lineclient"
 )
@@ -24,11 +25,27 @@ func timeoutDescription(op string) string {
 		"as a duration such as `\"30s\"` or `\"10m\"`. Defaults to `\"%s\"`.", op, shortDuration(defaultTimeout))
 }
 
-// dataSourceTimeouts is the timeouts block every data source has: read only.
+// dataSourceTimeouts is the timeouts block every data source has: read only, a positive
+// duration (the library's own validator accepts "0s" and "-1m", deadlines that pass at once).
 func dataSourceTimeouts(ctx context.Context) schema.Block {
-	return dstimeouts.BlockWithOpts(ctx, dstimeouts.Opts{
+	block, _ := dstimeouts.BlockWithOpts(ctx, dstimeouts.Opts{
 		ReadDescription: timeoutDescription("read"),
-	})
+	}).(schema.SingleNestedBlock) // what BlockWithOpts returns
+	read, ok := block.Attributes["read"].(schema.StringAttribute)
+	if !ok {
+		panic(fmt.Sprintf("timeouts attribute read is a %T, not a string", block.Attributes["read"]))
+	}
+	read.Validators = []validator.String{durationValidator{}}
+	block.Attributes["read"] = read
+	return block
+}
+
+// writeDeadlineWhy says why a deadline for an operation that changes something (a leave, a
+// push) must be longer than lineclient.MinWriteTime.
+func writeDeadlineWhy(request, never string) string {
+	return fmt.Sprintf("A %s is never started with less than %s (or request_timeout, if shorter) left before the "+
+		"deadline, since LINE could carry it out after the deadline cut its answer off: with this deadline %s.",
+		request, lineclient.MinWriteTime, never)
 }
 
 // deadline is one operation's time limit, as its timeouts block sets it.

@@ -98,7 +98,11 @@ func freshListener(t testing.TB) net.Listener {
 		if err != nil {
 			t.Fatalf("linemocktest: listen on loopback: %v", err)
 		}
-		port := l.Addr().(*net.TCPAddr).Port
+		addr, ok := l.Addr().(*net.TCPAddr)
+		if !ok {
+			t.Fatalf("linemocktest: a tcp listener's address is a %T", l.Addr())
+		}
+		port := addr.Port
 		if !usedPorts.ports[port] {
 			usedPorts.ports[port] = true
 			return l
