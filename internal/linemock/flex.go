@@ -58,13 +58,13 @@ func checkFlex(contents json.RawMessage) []errorDetail {
 
 // checkBubble checks a bubble at the pointer at ("" for the container itself).
 func checkBubble(bubble map[string]json.RawMessage, at string) []errorDetail {
-	blocks := 0
+	hasBlock := false
 	for _, block := range []string{"header", "hero", "body", "footer"} {
 		raw, ok := bubble[block]
 		if !ok || string(raw) == "null" {
 			continue
 		}
-		blocks++
+		hasBlock = true
 		comp, ok := jsonObjectOf(raw)
 		kind := jsonStringOf(comp["type"])
 		if !ok || (kind != "box" && (block != "hero" || (kind != "image" && kind != "video"))) {
@@ -74,7 +74,7 @@ func checkBubble(bubble map[string]json.RawMessage, at string) []errorDetail {
 			return d
 		}
 	}
-	if blocks == 0 {
+	if !hasBlock {
 		root := at
 		if root == "" {
 			root = "/"

@@ -244,7 +244,15 @@ func TestPushRetryKey(t *testing.T) {
 			t.Errorf("empty key: %d %s", a.status, a.body)
 		}
 	}
-	for _, bad := range []string{"k", "123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400g", "{123e4567-e89b-12d3-a456-426614174000}"} {
+	// Upper-case hex digits, up to F, make a key; the same key in lower case is the same key.
+	const upper = "ABCDEF01-2345-4678-9ABC-DEF0FFFFFFFF"
+	if a := callBody(t, ts, "POST", pushPath, withKey(upper), pushBody(DemoGroupOps, "x")); a.status != 200 {
+		t.Errorf("upper-case key %q: %d %s, want 200", upper, a.status, a.body)
+	}
+	if a := callBody(t, ts, "POST", pushPath, withKey(strings.ToLower(upper)), pushBody(DemoGroupOps, "x")); a.status != 409 {
+		t.Errorf("upper-case key %q again in lower case: %d %s, want 409", upper, a.status, a.body)
+	}
+	for _, bad := range []string{"k", "123e4567e89b12d3a456426614174000", "123e4567-e89b-12d3-a456-42661417400g", "123E4567-E89B-12D3-A456-42661417400G", "{123e4567-e89b-12d3-a456-426614174000}"} {
 		wantError(t, callBody(t, ts, "POST", pushPath, withKey(bad), pushBody(DemoGroupOps, "x")), 400, msgInvalidRetryKey)
 	}
 	// A malformed key is refused before the body is looked at.

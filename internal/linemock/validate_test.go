@@ -187,6 +187,7 @@ func TestFlexChecks(t *testing.T) {
 		{"a box without layout", bubble(`,"body":{"type":"box","contents":[]}`), &errorDetail{detailInvalidProperty, "/body/layout"}},
 		{"a box without contents", bubble(`,"body":{"type":"box","layout":"vertical"}`), &errorDetail{detailInvalidProperty, "/body/contents"}},
 		{"an empty carousel", `{"type":"carousel","contents":[]}`, &errorDetail{detailCarouselSize, "/contents"}},
+		{"12 bubbles, LINE's most", `{"type":"carousel","contents":[` + strings.TrimSuffix(strings.Repeat(bubble(`,"body":`+box(text))+",", 12), ",") + `]}`, nil},
 		{"13 bubbles", `{"type":"carousel","contents":[` + strings.TrimSuffix(strings.Repeat(bubble(`,"body":`+box(text))+",", 13), ",") + `]}`, &errorDetail{detailCarouselSize, "/contents"}},
 		{"a carousel of a box", `{"type":"carousel","contents":[` + bubble(`,"body":`+box(text)) + `,` + box(text) + `]}`, &errorDetail{detailInvalidProperty, "/contents/1"}},
 		{"a blockless bubble in a carousel", `{"type":"carousel","contents":[` + bubble("") + `]}`, &errorDetail{detailNoBlock, "/contents/0"}},
@@ -209,7 +210,39 @@ func TestFlexChecks(t *testing.T) {
 			}
 		})
 	}
-	if n := len(s.PushedMessages()); n != 4 {
-		t.Errorf("%d pushed, want the 4 good ones", n)
+	if n := len(s.PushedMessages()); n != 5 {
+		t.Errorf("%d pushed, want the 5 good ones", n)
+	}
+}
+
+// An altText holds at most 1,500 (REFERENCE.md §15.1), counted in UTF-16 code units as the
+// mock counts text: exactly 1,500 passes, 1,501 does not. A 🚀 is two units.
+func TestAltTextLength(t *testing.T) {
+	_, ts, _ := newTestServer(t, nil)
+	message := func(typ, altText string) string {
+		switch typ {
+		case "flex":
+			return `{"type":"flex","altText":"` + altText + `","contents":` + statusCard + `}`
+		default:
+			return `{"type":"template","altText":"` + altText + `","template":{"type":"buttons","text":"t","actions":[{"type":"message","label":"a","text":"a"}]}}`
+		}
+	}
+	for _, typ := range []string{"flex", "template"} {
+		for _, path := range []string{validatePath, pushPath} {
+			body := func(altText string) string {
+				if path == pushPath {
+					return pushMessages(DemoRoom, message(typ, altText))
+				}
+				return validateMessages(message(typ, altText))
+			}
+			for _, altText := range []string{strings.Repeat("a", maxAltTextLength), strings.Repeat("🚀", maxAltTextLength/2)} {
+				if a := callBody(t, ts, "POST", path, jsonHeader, body(altText)); a.status != 200 {
+					t.Errorf("%s %s, altText of exactly %d units: %d %s, want 200", path, typ, maxAltTextLength, a.status, a.body)
+				}
+			}
+			for _, altText := range []string{strings.Repeat("a", maxAltTextLength+1), strings.Repeat("a", maxAltTextLength-1) + "🚀"} {
+				wantDetails(t, callBody(t, ts, "POST", path, jsonHeader, body(altText)), errorDetail{detailAltTextLength, "messages[0].altText"})
+			}
+		}
 	}
 }

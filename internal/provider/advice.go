@@ -58,13 +58,14 @@ func timeAdvice(_ *providerData, err error) (string, bool) {
 	case lineclient.IsRateLimited(err):
 		return "LINE was still answering that its rate limit was exceeded when the deadline came: other " +
 			"traffic on the channel (the bot itself, other tools) uses the same per-endpoint limit. Lower " +
-			"-parallelism or rate_limit, or raise the deadline: " + dlErr.advice(), true
+			"-parallelism or rate_limit, or raise the deadline with a timeouts block, for example " + dlErr.example() + ".", true
 	case errors.As(err, &reqErr) && reqErr.Queued:
 		return "The requests waited in the provider's own rate limiter until the deadline: either rate_limit is " +
 			"lower than this work needs in the time allowed, or LINE's rate-limit answers earlier in the run slowed " +
 			"this endpoint down (LINE's per-endpoint limits are shared with the bot itself and other tools). Lower " +
 			"-parallelism, raise rate_limit in the provider block if it is what holds the work back (LINE allows " +
-			"2,000 requests per second per endpoint), or raise the deadline: " + dlErr.advice(), true
+			"2,000 requests per second per endpoint), or raise the deadline with a timeouts block, for example " +
+			dlErr.example() + ".", true
 	}
 	return dlErr.advice(), true
 }
