@@ -53,7 +53,7 @@ var channelKeyKeys = []string{"kid", "jwk"}
 
 // parsePublicJWK reads a key to register as LINE's console takes one: the public half of an
 // RSA key of 2048 bits, as a JWK that says RS256 ("alg") and signing ("use": "sig", or
-// "key_ops": ["verify"] and nothing else).
+// "key_ops": ["verify"] and nothing else), without a "kid" of its own.
 func parsePublicJWK(raw json.RawMessage) (*rsa.PublicKey, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("required (the public key as a JWK)")
@@ -63,12 +63,16 @@ func parsePublicJWK(raw json.RawMessage) (*rsa.PublicKey, error) {
 		Alg    string           `json:"alg"`
 		Use    string           `json:"use"`
 		KeyOps []string         `json:"key_ops"`
+		KID    *string          `json:"kid"`
 	}
 	if json.Unmarshal(raw, &probe) != nil {
 		return nil, errors.New("must be a JWK object")
 	}
 	if probe.D != nil {
 		return nil, errors.New(`holds a private key ("d"): register only the public half`)
+	}
+	if probe.KID != nil {
+		return nil, errors.New(`has a "kid": LINE assigns the key ID when the key is registered, so leave it out`)
 	}
 	var k jose.JSONWebKey
 	if err := k.UnmarshalJSON(raw); err != nil {

@@ -293,6 +293,8 @@ func TestChannelKeyFixtureErrors(t *testing.T) {
 		{"no alg", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "", "sig", nil) + `}]`, `"alg" is "": LINE requires "RS256"`},
 		{"another alg", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "RS512", "sig", nil) + `}]`, `"alg" is "RS512": LINE requires "RS256"`},
 		{"no use", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "RS256", "", nil) + `}]`, `neither "use": "sig" nor "key_ops": ["verify"]`},
+		{"a kid in the jwk", `[{"kid":"a","jwk":` + strings.Replace(jwkWith(t, &key.PublicKey, "RS256", "sig", nil), "{", `{"kid":"mine",`, 1) + `}]`,
+			`has a "kid": LINE assigns the key ID`},
 		{"key_ops beyond verify", `[{"kid":"a","jwk":` + jwkWith(t, &key.PublicKey, "RS256", "", []string{"verify", "sign"}) + `}]`,
 			`neither "use": "sig" nor "key_ops": ["verify"]`},
 	}

@@ -240,7 +240,9 @@
 // The draws are not taken in turn from one random source: each is a hash of the seed, the
 // request's path, its attempt number there and the decision, so a seed replays the same
 // faults for the same requests in any order of arrival (as under Terraform's parallelism;
-// only requests for one path that race each other can swap numbers). Every Server takes a
+// a push counts per chat and a validation per message; only requests for one path, chat or
+// message that race each other can swap numbers, such as two pushes of different messages to
+// one chat, or token requests for two channels). Every Server takes a
 // fresh random seed, unless WithSeed gives one: tests under random faults must hold for any
 // seed. Seed() returns it, GET /_mock/faults shows it, the command prints it on stderr, and
 // the test helpers log it; WithSeed(seed), -seed, or LINEMOCK_SEED=seed for the test

@@ -2,6 +2,8 @@ package linemock
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"hash/fnv"
 	"io"
@@ -191,17 +193,22 @@ func (s *Server) planFault(ep *endpoint, r *http.Request) faultPlan {
 
 // attemptKey names the path whose attempts a request counts toward: the method and the
 // URL path (the query is left out: a continuation token differs from one Server to the
-// next), and for a push the chat it is sent to, read from the body, so that pushes to
-// several chats at once count apart. A push's body is read here and put back for the
-// handler.
+// next); for a push, the chat it is sent to, read from the body, so that pushes to several
+// chats at once count apart; for a validation, a hash of its body, so that the plans of
+// several actions, checked at once, count apart (a retry sends the same body, and counts on).
+// The body is read here and put back for the handler.
 func attemptKey(ep *endpoint, r *http.Request) string {
 	key := r.Method + " " + r.URL.Path
-	if ep.name != EndpointPushMessage || r.Body == nil {
+	if (ep.name != EndpointPushMessage && ep.name != EndpointValidatePush) || r.Body == nil {
 		return key
 	}
 	// At most what the handler accepts; the rest, if any, stays for the handler to refuse.
 	data, _ := io.ReadAll(io.LimitReader(r.Body, maxPushBodyBytes))
 	r.Body = readCloser{io.MultiReader(bytes.NewReader(data), r.Body), r.Body}
+	if ep.name == EndpointValidatePush {
+		sum := sha256.Sum256(data)
+		return key + " body " + hex.EncodeToString(sum[:8])
+	}
 	var body struct {
 		To string `json:"to"`
 	}

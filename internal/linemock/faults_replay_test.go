@@ -364,3 +364,22 @@ func TestControlsFaultFirstAndEvery(t *testing.T) {
 		t.Errorf("negative First and Every stored as %+v, want 0", f)
 	}
 }
+
+// Validations of different messages count their attempts apart, as the plans of several
+// actions do, checked at once: each body's first attempt meets the fault, and each retry
+// passes, in whatever order they come.
+func TestFaultFirstValidatePerMessage(t *testing.T) {
+	s, ts, _ := newTestServer(t, nil)
+	s.SetFault(EndpointValidatePush, Fault{Rate500: 1, First: 1})
+	validate := func(text string) answer {
+		t.Helper()
+		return callBody(t, ts, "POST", "/v2/bot/message/validate/push", jsonHeader, `{"messages":[{"type":"text","text":"`+text+`"}]}`)
+	}
+	wantError(t, validate("deploy done"), 500, msgInternal)
+	wantError(t, validate("deploy failed"), 500, msgInternal) // its own first attempt, though the endpoint's second
+	for _, text := range []string{"deploy failed", "deploy done"} {
+		if a := validate(text); a.status != 200 {
+			t.Errorf("retry of %q: %d %s, want 200", text, a.status, a.body)
+		}
+	}
+}

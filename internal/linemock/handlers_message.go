@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -37,6 +38,7 @@ const (
 	msgRetryKeyAccepted    = "The retry key is already accepted"
 	msgInvalidRetryKey     = "The value for the 'X-Line-Retry-Key' header is invalid" // choice
 	msgBodyNotJSON         = "The request body could not be parsed as JSON"           // choice
+	msgBodyTooLarge        = "The request body is larger than 2 MB"                   // choice
 	detailMayNotBeEmpty    = "May not be empty"
 	detailMessagesSize     = "Size must be between 1 and 5"
 	detailTextLength       = "Length must be between 0 and 5000"
@@ -251,6 +253,9 @@ func (s *Server) pushMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPushBodyBytes))
+	if tooLarge(w, err) {
+		return
+	}
 	var req pushRequest
 	var bad *errorWithDetails
 	if err != nil {
@@ -337,6 +342,9 @@ func (s *Server) pushMessage(w http.ResponseWriter, r *http.Request) {
 // endpoints that do not take it.
 func (s *Server) validatePush(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPushBodyBytes))
+	if tooLarge(w, err) {
+		return
+	}
 	bad := &errorWithDetails{Message: msgBodyNotJSON}
 	if err == nil {
 		bad = parseValidate(data)
@@ -422,4 +430,15 @@ func (s *Server) messageQuota(w http.ResponseWriter, r *http.Request) {
 // messageQuotaConsumption serves GET /v2/bot/message/quota/consumption.
 func (s *Server) messageQuotaConsumption(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, consumptionResponse{TotalUsage: s.MessageUsage()})
+}
+
+// tooLarge answers 413 when reading the body stopped at LINE's 2 MB (line-api.md §12.1), and
+// says whether it did.
+func tooLarge(w http.ResponseWriter, err error) bool {
+	var big *http.MaxBytesError
+	if !errors.As(err, &big) {
+		return false
+	}
+	writeError(w, http.StatusRequestEntityTooLarge, msgBodyTooLarge)
+	return true
 }

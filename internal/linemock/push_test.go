@@ -432,3 +432,26 @@ func TestPushRetryKeyConcurrent(t *testing.T) {
 		t.Errorf("statuses %v, %d pushed, usage %d; want one 200, the rest 409, one push costing 3", count, len(s.PushedMessages()), s.MessageUsage())
 	}
 }
+
+// A body over LINE's 2 MB gets 413, on push and on validate, and nothing is sent; one of
+// exactly 2 MB is read and judged on its content.
+func TestBodyOverTwoMegabytes(t *testing.T) {
+	s, ts, _ := newTestServer(t, nil)
+	body := func(size int) string {
+		head := `{"to":"` + DemoGroupOps + `","messages":[{"type":"text","text":"`
+		tail := `"}]}`
+		return head + strings.Repeat("a", size-len(head)-len(tail)) + tail
+	}
+	for _, path := range []string{"/v2/bot/message/push", "/v2/bot/message/validate/push"} {
+		if a := callBody(t, ts, "POST", path, map[string]string{"Content-Type": "application/json"}, body(maxPushBodyBytes+1)); a.status != 413 || a.message(t) != msgBodyTooLarge {
+			t.Errorf("%s with %d bytes: %d %s, want 413 %q", path, maxPushBodyBytes+1, a.status, a.body, msgBodyTooLarge)
+		}
+		// Exactly 2 MB is read: the text is too long, which LINE says in its own words.
+		if a := callBody(t, ts, "POST", path, map[string]string{"Content-Type": "application/json"}, body(maxPushBodyBytes)); a.status != 400 || !strings.Contains(string(a.body), detailTextLength) {
+			t.Errorf("%s with %d bytes: %d %s, want 400 with %q", path, maxPushBodyBytes, a.status, a.body, detailTextLength)
+		}
+	}
+	if n := len(s.PushedMessages()); n != 0 {
+		t.Errorf("%d messages pushed, want none", n)
+	}
+}
