@@ -40,6 +40,10 @@ func main() {
 	flag.BoolVar(&t.only, "throttled-only", false, "plan the throttled case alone, print its figures and write nothing")
 	out := flag.String("out", "", "also write the report to this Markdown file")
 	flag.Parse()
+	if *runs < 1 || t.runs < 1 || *n < 1 || t.reads < 1 {
+		fmt.Fprintln(os.Stderr, "planbench: -runs, -throttled-runs, -n and -throttled-reads must be at least 1")
+		os.Exit(2)
+	}
 	if err := run(*n, *profiles, *latency, *runs, t, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "planbench:", err)
 		os.Exit(1)
