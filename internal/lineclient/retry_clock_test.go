@@ -459,3 +459,28 @@ func TestRetryAfterThenThePacerPastTheDeadlineNamesRetryAfter(t *testing.T) {
 		}
 	})
 }
+
+// A token request is no write: it starts with less than MinWriteTime left before the
+// caller's deadline (any number of stateless tokens can be issued), and a read then takes
+// the token and goes.
+func TestTokenRequestStartsInTheLastSeconds(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		var issuances atomic.Int32
+		w := wireFunc(func(req *http.Request) (*http.Response, error) {
+			if req.URL.Path == "/oauth2/v3/token" {
+				issuances.Add(1)
+				return jsonAnswer(req, 200, issuedJSON), nil
+			}
+			return jsonAnswer(req, 200, `{"count":1}`), nil
+		})
+		c := testClient(t, Config{ChannelID: testChannelID, ChannelSecret: testChannelSecret, Transport: w}, &hookPacer{})
+		ctx, cancel := context.WithTimeout(context.Background(), MinWriteTime/2)
+		defer cancel()
+		if tok, err := c.IssueToken(ctx); err != nil || tok.AccessToken != "issued-token" {
+			t.Fatalf("IssueToken with %s left: %v, want a token", MinWriteTime/2, err)
+		}
+		if _, err := c.MemberCount(ctx, GroupChat(groupID)); err != nil || issuances.Load() != 2 {
+			t.Fatalf("a read with %s left: %v after %d token requests, want an answer after 2", MinWriteTime/2, err, issuances.Load())
+		}
+	})
+}

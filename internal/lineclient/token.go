@@ -283,6 +283,10 @@ func (s *issuer) issue(ctx context.Context, bounded bool) (IssuedToken, error) {
 		return IssuedToken{}, &TokenError{KeyID: s.keyID, Err: fmt.Errorf("%s: %w", opIssueToken, err)}
 	}
 	callCtx, stats := withCallStats(ctx)
+	// Any number of stateless tokens can be issued, and one whose answer is lost does no harm:
+	// the request is no write (no start cut-off before the deadline, never "may have taken
+	// effect").
+	stats.changesNothing = true
 	res, body, err := s.request(callCtx, api) //nolint:bodyclose // the SDK has read and closed it, and re-buffered it on failure
 	var signing *signingError
 	switch {

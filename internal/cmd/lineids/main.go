@@ -16,7 +16,8 @@
 //	follow       user  U1a2b3c4d5e6f708192a3b4c5d6e7f8091
 //
 // A post whose signature does not verify is refused with 400 and prints nothing on standard
-// output (standard error says why). Its first line on standard error is
+// output (standard error says why); a post over 1 MiB is refused with 413, before its
+// signature can be checked, and prints nothing either. Its first line on standard error is
 // "listening on http://HOST:PORT". SIGINT or SIGTERM stops it (exit 0); a missing secret or a
 // bad flag exits 2.
 package main
