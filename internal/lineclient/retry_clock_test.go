@@ -449,7 +449,7 @@ func TestRetryAfterThenThePacerPastTheDeadlineNamesRetryAfter(t *testing.T) {
 			reqErr.Attempts != 1 || !errors.Is(err, context.DeadlineExceeded) || !hasStatus(reqErr.Last, 429) {
 			t.Fatalf("err = %#v, want queued past the deadline after the Retry-After, with the 429", err)
 		}
-		for _, want := range []string{"Retry-After: 1, 1s", "rate limiter", "429"} {
+		for _, want := range []string{"Retry-After: 1, 1s", "rate limiter", "could not let attempt 2 go", "429"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("error %q does not say %q", err, want)
 			}
