@@ -246,7 +246,7 @@ func sleep(ctx context.Context, d time.Duration, lastStart time.Time) error {
 type callStats struct {
 	started time.Time
 	// changesNothing is set, before the call, for an operation that changes nothing at LINE
-	// whatever its method (a validation): none of its requests is a write.
+	// whatever its method (a validation, a token request): none of its requests is a write.
 	changesNothing bool
 	// writes is set by the retry loop when the call's requests change something.
 	writes   bool
