@@ -65,7 +65,8 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
-	if err != nil || d <= 0 || d <= v.over || (v.atMost > 0 && d > v.atMost) {
+	// over is 0 or more, so d <= v.over also refuses zero and negative durations.
+	if err != nil || d <= v.over || (v.atMost > 0 && d > v.atMost) {
 		detail := fmt.Sprintf("Attribute %s %s, got: %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString())
 		if err == nil && d > 0 && v.why != "" {
 			detail += " " + v.why
