@@ -102,13 +102,17 @@ moved {
 	w.expectEmptyPlan()
 }
 
+// replacementOrders is the lifecycle block, if any, for each order in which Terraform
+// replaces a membership.
+var replacementOrders = map[string]string{
+	"destroy first": "",
+	"create first":  "  lifecycle {\n    create_before_destroy = true\n  }\n",
+}
+
 // terraform apply -replace, in either order of replacement: refused, the bot stays, and the
 // next plan is empty.
 func TestMembershipReplaceFlag(t *testing.T) {
-	for name, extra := range map[string]string{
-		"destroy first": "",
-		"create first":  "  lifecycle {\n    create_before_destroy = true\n  }\n",
-	} {
+	for name, extra := range replacementOrders {
 		t.Run(name, func(t *testing.T) {
 			w := newWorkspace(t, nil)
 			w.write(membership("ops", linemock.DemoGroupOps, extra))
@@ -129,10 +133,7 @@ func TestMembershipReplaceFlag(t *testing.T) {
 // A tainted membership planned without refresh: the plan cannot see the object it replaces,
 // so the apply keeps the bot in the chat it adopts again, and says so.
 func TestMembershipTaintedWithoutRefresh(t *testing.T) {
-	for name, extra := range map[string]string{
-		"destroy first": "",
-		"create first":  "  lifecycle {\n    create_before_destroy = true\n  }\n",
-	} {
+	for name, extra := range replacementOrders {
 		t.Run(name, func(t *testing.T) {
 			w := newWorkspace(t, nil)
 			w.write(membership("ops", linemock.DemoGroupOps, extra))
